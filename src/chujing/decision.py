@@ -1,0 +1,212 @@
+"""The decision: the route, and every reason for it (design.md, "The decision").
+
+Plain dataclasses (fast to build in the engine's hot path); `to_dict()` gives the JSON contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+
+class Pathway(StrEnum):
+    exempt = "exempt"
+    standard_contract_or_certification = "standard_contract_or_certification"
+    security_assessment = "security_assessment"
+    other_path = "other_path"
+    needs_information = "needs_information"
+
+
+PATHWAY_LABELS = {
+    "exempt": {"zh": "免予申报（无需安全评估、标准合同或认证）",
+               "en": "exempt (no security assessment, standard contract or certification needed)"},
+    "standard_contract_or_certification": {"zh": "订立个人信息出境标准合同并备案，或通过个人信息保护认证",
+                                           "en": "standard contract (with filing) or PI protection certification"},
+    "security_assessment": {"zh": "申报数据出境安全评估", "en": "CAC security assessment"},
+    "other_path": {"zh": "其他法定途径（数据出境机制不能解决）", "en": "another legal path (no export mechanism cures it)"},
+    "needs_information": {"zh": "需要补充信息", "en": "more information needed"},
+}
+
+
+@dataclass(slots=True)
+class Figure:
+    """A number a rule compared: `count.pi 110,000 ≥ 100,000 (10万人以上)`."""
+
+    fact: str
+    value: int | None
+    op: str
+    threshold: int
+    wording: str | None
+    holds: bool | None
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"fact": self.fact, "value": self.value, "op": self.op, "threshold": self.threshold,
+                "wording": self.wording, "holds": self.holds, "text": self.text}
+
+
+@dataclass(slots=True)
+class Finding:
+    rule: str
+    kind: str
+    citation: dict[str, str]
+    applies: bool | None
+    status: str  # applies | not_applicable | defeated | unknown | in_force | superseded
+    explanation: dict[str, str]
+    item: int | None = None
+    route: str | None = None
+    figures: list[Figure] = field(default_factory=list)
+    defeated_by: list[str] = field(default_factory=list)
+    unknown_facts: list[str] = field(default_factory=list)
+    interpretation: bool = False
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {
+            "rule": self.rule, "kind": self.kind, "citation": self.citation, "applies": self.applies,
+            "status": self.status, "item": self.item, "route": self.route,
+            "figures": [f.to_dict() for f in self.figures], "explanation": self.explanation,
+        }
+        if self.defeated_by:
+            d["defeated_by"] = self.defeated_by
+        if self.unknown_facts:
+            d["unknown_facts"] = self.unknown_facts
+        if self.interpretation:
+            d["interpretation"] = True
+            d["confirm_with_regulator"] = True
+        if self.note:
+            d["note"] = self.note
+        return d
+
+
+@dataclass(slots=True)
+class Obligation:
+    rule: str
+    topic: str | None
+    citation: dict[str, str]
+    text: dict[str, str]
+    conditional: bool = False
+    item: int | None = None
+    timing: str | None = None
+    due: date | None = None
+    window_opens: date | None = None
+    deadline_rule: dict[str, str] | None = None
+    retention_years: int | None = None
+    calendar_note: dict[str, str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"rule": self.rule, "topic": self.topic, "citation": self.citation,
+                             "text": self.text}
+        for key in ("item", "timing", "deadline_rule", "retention_years", "calendar_note"):
+            v = getattr(self, key)
+            if v is not None:
+                d[key] = v
+        if self.due:
+            d["due"] = self.due.isoformat()
+        if self.window_opens:
+            d["window_opens"] = self.window_opens.isoformat()
+        if self.conditional:
+            d["conditional"] = True
+        return d
+
+
+@dataclass(slots=True)
+class Headroom:
+    counter: str
+    threshold: int
+    op: str
+    wording: str | None
+    rule: str
+    route: str
+    current: int
+    remaining: int
+    label: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"counter": self.counter, "threshold": self.threshold, "op": self.op,
+                "wording": self.wording, "rule": self.rule, "route": self.route,
+                "current": self.current, "remaining": self.remaining, "label": self.label}
+
+
+@dataclass(slots=True)
+class Question:
+    fact: str
+    question: dict[str, str]
+    item: int | None = None
+    rules: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"fact": self.fact, "item": self.item, "question": self.question, "rules": self.rules}
+
+
+@dataclass(slots=True)
+class ItemDecision:
+    index: int
+    name: str | None
+    kind: str
+    subjects: int | None
+    route: str
+    counted: bool | None
+    decided_by: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "name": self.name, "kind": self.kind, "subjects": self.subjects,
+                "route": self.route, "counted": self.counted, "decided_by": self.decided_by}
+
+
+@dataclass(slots=True)
+class Risk:
+    rule: str
+    topic: str | None
+    citation: dict[str, str]
+    text: dict[str, str]
+    severity: str = "info"
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "topic": self.topic, "severity": self.severity,
+                "citation": self.citation, "text": self.text, "figures": self.figures}
+
+
+@dataclass(slots=True)
+class Decision:
+    pathway: Pathway
+    as_of: date
+    rulebook_version: str
+    rulebook_hash: str
+    summary: dict[str, str]
+    findings: list[Finding]
+    obligations: list[Obligation]
+    headroom: list[Headroom]
+    questions: list[Question]
+    items: list[ItemDecision]
+    counts: dict[str, Any]
+    possible_pathways: list[str] = field(default_factory=list)
+    risks: list[Risk] = field(default_factory=list)
+    notes: list[dict[str, str]] = field(default_factory=list)
+    scenario_hash: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {
+            "pathway": str(self.pathway),
+            "pathway_label": PATHWAY_LABELS[str(self.pathway)],
+            "as_of": self.as_of.isoformat(),
+            "rulebook": {"version": self.rulebook_version, "hash": self.rulebook_hash},
+            "rulebook_version": self.rulebook_version,
+            "summary": self.summary,
+            "findings": [f.to_dict() for f in self.findings],
+            "obligations": [o.to_dict() for o in self.obligations],
+            "headroom": [h.to_dict() for h in self.headroom],
+            "questions": [q.to_dict() for q in self.questions],
+            "items": [i.to_dict() for i in self.items],
+            "counts": self.counts,
+            "risks": [r.to_dict() for r in self.risks],
+            "notes": self.notes,
+        }
+        if self.possible_pathways:
+            d["possible_pathways"] = self.possible_pathways
+        if self.scenario_hash:
+            d["scenario_hash"] = self.scenario_hash
+        return d

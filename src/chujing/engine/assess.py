@@ -1,0 +1,462 @@
+"""`assess(scenario, rulebook) -> Decision`: pure, no I/O, no clock.
+
+1. Take the rules in force on `as_of`.
+2. Count this window's people (earlier transfers + this one), leaving out exempt transfers.
+3. Decide each data item: exemptions defeat the triggers they name; the strictest trigger wins.
+4. If facts are missing, try every value they could take: a fact that changes the route becomes a
+   question and the pathway is `needs_information`; one that cannot is noted and left.
+5. Obligations, headroom to each threshold, and a summary, in Chinese and English.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from typing import Any
+
+from chujing.decision import (
+    PATHWAY_LABELS,
+    Decision,
+    Finding,
+    Headroom,
+    ItemDecision,
+    Obligation,
+    Pathway,
+    Question,
+)
+from chujing.engine import deadlines
+from chujing.engine.context import base_facts, history_facts, is_pi, item_facts
+from chujing.engine.evaluate import PassResult, run_pass, tally_history, window_start
+from chujing.engine.explain import COUNTER_LABELS, explanation, figures
+from chujing.errors import InputError, RulebookError
+from chujing.facts import DataKind, Scenario
+from chujing.rulebook import ROUTE_ORDER, Rulebook, default_rulebook
+from chujing.rulebook.rulebook import CompiledRule, RuleSet
+
+MAX_ASSIGNMENTS = 512
+COUNT_EXTREMES = (0, 10**9)
+COUNTERS = ("count.pi", "count.spi", "count.population")
+
+
+def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date | None = None) -> Decision:
+    book = rulebook or default_rulebook()
+    day = as_of or scenario.effective_as_of()
+    if day is None:
+        raise InputError("no as_of date: give `as_of` (or transfer.date)", field="as_of")
+    rs = book.in_force(day)
+    if not rs.triggers:
+        raise RulebookError(f"no regime in the rulebook covers {day} "
+                            f"(it starts on {book.coverage_start()})")
+    base = base_facts(scenario)
+    items = scenario.transfer.data
+    facts = [item_facts(base, it) for it in items]
+    start = window_start(rs, day)
+    tally = tally_history(scenario.history, day, start,
+                          book, lambda h: history_facts(base, h))
+    totals = (scenario.transfer.subjects_total, scenario.transfer.sensitive_subjects_total)
+    first = run_pass(rs, items, facts, tally, totals)
+
+    questions: list[Question] = []
+    notes: list[dict[str, str]] = []
+    possible: list[str] = []
+    if first.overall is None:
+        possible, questions, notes_u = _resolve_unknowns(book, rs, scenario, first, tally, totals)
+        notes += notes_u
+        overall = possible[0] if len(possible) == 1 else None
+    else:
+        overall = first.overall
+    pathway = Pathway(overall) if overall else Pathway.needs_information
+
+    findings = _findings(book, rs, day, first)
+    item_decisions = _item_decisions(items, first, rs)
+    counts = _counts_out(rs, day, tally, first)
+    notes += _notes(scenario, tally, first)
+    decision_facts = {
+        "decision.route": overall,
+        "decision.any_pi": any(is_pi(it.kind) for it in items),
+        "decision.any_important_data": any(it.kind == DataKind.important_data for it in items),
+        "decision.any_export": bool(items),
+    }
+    obligations = _obligations(book, rs, base, first, decision_facts)
+    headroom = _headroom(book, rs, base, first)
+    summary = _summary(pathway, item_decisions, questions, possible, first, book)
+    return Decision(
+        pathway=pathway, as_of=day, rulebook_version=book.version, rulebook_hash=book.hash,
+        summary=summary, findings=findings, obligations=obligations, headroom=headroom,
+        questions=questions, items=item_decisions, counts=counts,
+        possible_pathways=possible if len(possible) > 1 else [], notes=notes,
+    )
+
+
+# --- unknown facts ---------------------------------------------------------------------------
+
+def _unknown_keys(book: Rulebook, rs: RuleSet, first: PassResult, items) -> dict[tuple, tuple]:
+    """Each unknown fact that a still-open rule depends on, with the values it could take."""
+    by_id = {r.id: r for r in rs.route_rules}
+    by_id.update({r.id: r for r in rs.exemptions})
+    keys: dict[tuple, tuple] = {}
+    for i, res in enumerate(first.items):
+        for rid, v in res.results.items():
+            if v is not None:
+                continue
+            for fact in by_id[rid].condition.unknown_facts(res.facts):
+                if fact in COUNTERS:
+                    for j, it in enumerate(items):
+                        if it.subjects is None and is_pi(it.kind):
+                            keys[("subjects", j)] = COUNT_EXTREMES
+                    continue
+                key = ("item", i, fact) if fact.startswith("item.") else ("fact", fact)
+                keys[key] = _domain(book, fact)
+    return keys
+
+
+def _domain(book: Rulebook, fact: str) -> tuple:
+    spec = book.facts.get(fact, {})
+    t = spec.get("type")
+    if t == "bool":
+        return (False, True)
+    if t == "count":
+        return COUNT_EXTREMES
+    if t == "word" and spec.get("words"):
+        return tuple(book.word_ids(spec["words"])) + ("other",)
+    return ()
+
+
+def _resolve_unknowns(book, rs, scenario, first, tally, totals):
+    items = scenario.transfer.data
+    keys = _unknown_keys(book, rs, first, items)
+    base = base_facts(scenario)
+    names = list(keys)
+    sizes = [len(keys[k]) for k in names]
+    total = 1
+    for s in sizes:
+        total *= max(s, 1)
+    if not names or any(s == 0 for s in sizes) or total > MAX_ASSIGNMENTS:
+        # Cannot try every value: every unknown fact is a question.
+        return [], [_question(book, k, rs, first) for k in names], []
+    outcomes: dict[tuple, str] = {}
+    for values in itertools.product(*(keys[k] for k in names)):
+        assignment = dict(zip(names, values, strict=True))
+        outcomes[values] = _route_under(rs, scenario, base, assignment, tally, totals)
+    possible = sorted(set(outcomes.values()), key=ROUTE_ORDER.__getitem__)
+    notes = []
+    if len(possible) == 1:
+        shown = ", ".join(_key_label(book, k, "en") for k in names)
+        shown_zh = "、".join(_key_label(book, k, "zh") for k in names)
+        notes.append({"zh": f"以下事实未提供，但不影响结论：{shown_zh}。",
+                      "en": f"These facts were not given but cannot change the route: {shown}."})
+        return possible, [], notes
+    matters = [k for i, k in enumerate(names) if _fact_matters(outcomes, i)]
+    return possible, [_question(book, k, rs, first) for k in matters], notes
+
+
+def _fact_matters(outcomes: dict[tuple, str], i: int) -> bool:
+    groups: dict[tuple, set[str]] = {}
+    for values, route in outcomes.items():
+        rest = values[:i] + values[i + 1:]
+        groups.setdefault(rest, set()).add(route)
+    return any(len(g) > 1 for g in groups.values())
+
+
+def _route_under(rs, scenario, base, assignment, tally, totals) -> str:
+    items = list(scenario.transfer.data)
+    shared = {k[1]: v for k, v in assignment.items() if k[0] == "fact"}
+    for (kind, *rest), v in assignment.items():
+        if kind == "subjects":
+            items[rest[0]] = items[rest[0]].model_copy(update={"subjects": v})
+    facts = []
+    for i, it in enumerate(items):
+        f = item_facts({**base, **shared}, it)
+        for (kind, *rest), v in assignment.items():
+            if kind == "item" and rest[0] == i:
+                f[rest[1]] = v
+        facts.append(f)
+    result = run_pass(rs, items, facts, tally, totals)
+    return result.overall or "needs_information"
+
+
+def _key_label(book: Rulebook, key: tuple, lang: str) -> str:
+    if key[0] == "subjects":
+        return book.fact_label("item.subjects", lang) + f" [{key[1]}]"
+    if key[0] == "item":
+        return book.fact_label(key[2], lang) + f" [{key[1]}]"
+    return book.fact_label(key[1], lang)
+
+
+def _question(book: Rulebook, key: tuple, rs: RuleSet, first: PassResult) -> Question:
+    if key[0] == "subjects":
+        fact, item = "item.subjects", key[1]
+    elif key[0] == "item":
+        fact, item = key[2], key[1]
+    else:
+        fact, item = key[1], None
+    q = book.question(fact) or {"zh": f"请提供：{book.fact_label(fact, 'zh')}",
+                                "en": f"Please provide: {book.fact_label(fact, 'en')}"}
+    rules = sorted({rid for res in first.items for rid, v in res.results.items()
+                    if v is None and (fact in res.facts and res.facts.get(fact) is None
+                                      or fact == "item.subjects")})
+    return Question(fact=fact, question=q, item=item, rules=rules)
+
+
+# --- the trace -------------------------------------------------------------------------------
+
+def _findings(book: Rulebook, rs: RuleSet, day: date, first: PassResult) -> list[Finding]:
+    out: list[Finding] = []
+    if rs.counting:
+        c = rs.counting
+        out.append(Finding(rule=c.id, kind="counting", citation=c.rule.citation.model_dump(),
+                           applies=True, status="in_force", explanation=c.rule.summary.model_dump(),
+                           note=c.rule.note))
+    by_id = {r.id: r for r in rs.route_rules}
+    for i, res in enumerate(first.items):
+        for rid, v in res.results.items():
+            rule = by_id[rid]
+            figs = figures(rule, res.facts)
+            if v is None:
+                status = "unknown"
+            elif v and rid in res.defeated:
+                status = "defeated"
+            elif v:
+                status = "applies"
+            else:
+                status = "not_applicable"
+            unknown = rule.condition.unknown_facts(res.facts) if v is None else []
+            out.append(Finding(
+                rule=rid, kind=rule.kind, citation=rule.rule.citation.model_dump(), applies=v,
+                status=status, item=i, route=rule.rule.route, figures=figs,
+                explanation=explanation(rule, status, res.facts, figs, book,
+                                        res.defeated.get(rid), unknown),
+                defeated_by=res.defeated.get(rid, []), unknown_facts=unknown,
+                interpretation=rule.rule.interpretation, note=rule.rule.note,
+            ))
+    for r in rs.definitions:
+        out.append(Finding(rule=r.id, kind="definition", citation=r.rule.citation.model_dump(),
+                           applies=True, status="in_force", explanation=r.rule.summary.model_dump(),
+                           note=r.rule.note))
+    out += _superseded(book, day)
+    return out
+
+
+def _superseded(book: Rulebook, day: date) -> list[Finding]:
+    out = []
+    for r in book.rules.values():
+        if not r.superseded_by or r.active_to >= day or r.kind not in ("trigger", "exemption", "counting"):
+            continue
+        inst_to = r.instrument.effective_to
+        if inst_to and inst_to < day:
+            continue
+        by, since, cite = r.superseded_by
+        cz = cite.zh if cite else by
+        ce = cite.en if cite else by
+        out.append(Finding(
+            rule=r.id, kind=r.kind, citation=r.rule.citation.model_dump(), applies=False,
+            status="superseded", route=r.rule.route,
+            explanation={"zh": f"自{since}起不再适用，由{cz}取代。", "en": f"No longer applied since {since}: superseded under {ce}."},
+        ))
+    return out
+
+
+def _item_decisions(items, first: PassResult, rs: RuleSet) -> list[ItemDecision]:
+    by_id = {r.id: r for r in rs.route_rules}
+    out = []
+    for i, (it, res) in enumerate(zip(items, first.items, strict=True)):
+        route = res.route or "needs_information"
+        if res.route and res.route != "exempt":
+            decided = sorted(rid for rid in res.effective
+                             if by_id[rid].kind == "trigger" and by_id[rid].rule.route == res.route)
+        else:
+            decided = sorted(rid for rid in res.effective if by_id[rid].kind == "exemption")
+        counted = None if res.excluded is None else (not res.excluded and is_pi(it.kind))
+        out.append(ItemDecision(i, it.name, str(it.kind), it.subjects, route, counted, decided))
+    return out
+
+
+def _counts_out(rs: RuleSet, day: date, tally, first: PassResult) -> dict[str, Any]:
+    c = first.counts
+    return {
+        "window": {"start": tally.window_start.isoformat() if tally.window_start else None,
+                   "end": day.isoformat(),
+                   "rule": rs.counting.id if rs.counting else None},
+        "personal_information": c["pi"],
+        "sensitive_personal_information": c["spi"],
+        "this_transfer": {"personal_information": c["transfer_pi"],
+                          "sensitive_personal_information": c["transfer_spi"]},
+        "history": {"personal_information": tally.pi, "sensitive_personal_information": tally.spi,
+                    "entries_counted": tally.counted,
+                    "entries_left_out": [{"index": i, "why": w} for i, w in tally.left_out]},
+        "by_population": c["by_population"],
+        "unit": "distinct natural persons",
+    }
+
+
+def _notes(scenario: Scenario, tally, first: PassResult) -> list[dict[str, str]]:
+    notes = []
+    t = scenario.transfer
+    pi_items = [it for it in t.data if is_pi(it.kind)]
+    if len(pi_items) > 1 and t.subjects_total is None:
+        notes.append({"zh": "本次出境的多个数据项按不同自然人相加计数；如有重合，请提供 transfer.subjects_total 或使用扫描清单去重。",
+                      "en": "This transfer's data items were added up as different people; if they overlap, "
+                            "give transfer.subjects_total or use a scan manifest to deduplicate."})
+    if tally.unsure:
+        idx = ", ".join(str(i) for i in tally.unsure)
+        notes.append({"zh": f"历史记录 {idx} 无法判断是否免予申报，已按计入处理；如属免予申报，请标注 exempt: true。",
+                      "en": f"History entries {idx}: could not tell whether they were exempt, so they were counted; "
+                            "mark them `exempt: true` if they were."})
+    if scenario.history:
+        notes.append({"zh": "历史记录按申报人数相加（不同记录视为不同自然人）；使用台账可按自然人去重。",
+                      "en": "Earlier transfers were added up as declared (different entries taken as different "
+                            "people); a ledger deduplicates by person."})
+    return notes
+
+
+# --- obligations and headroom ----------------------------------------------------------------
+
+def _obligations(book: Rulebook, rs: RuleSet, base, first: PassResult, dfacts) -> list[Obligation]:
+    out: list[Obligation] = []
+    for r in rs.obligations:
+        per_item = any(f.startswith("item.") for f in r.condition.facts) or (
+            r.rule.deadline and r.rule.deadline.from_.startswith("item."))
+        contexts = ([(i, {**res.facts, **dfacts}) for i, res in enumerate(first.items)]
+                    if per_item else [(None, {**base, **dfacts})])
+        for item, f in contexts:
+            v = r.condition.evaluate(f)
+            if v is False:
+                continue
+            out.append(_obligation(book, r, f, item, conditional=v is None))
+    return out
+
+
+def _obligation(book: Rulebook, r: CompiledRule, f: dict, item, conditional: bool) -> Obligation:
+    ob = Obligation(rule=r.id, topic=r.rule.topic, citation=r.rule.citation.model_dump(),
+                    text=r.rule.summary.model_dump(), conditional=conditional, item=item,
+                    timing=r.rule.timing,
+                    retention_years=r.rule.retention.years if r.rule.retention else None)
+    d = r.rule.deadline
+    if d is None:
+        return ob
+    ob.deadline_rule = _deadline_text(book, d)
+    start = f.get(d.from_)
+    if not isinstance(start, date):
+        return ob
+    guessed: set[int] = set()
+    if d.working_days:
+        due, guessed = deadlines.add_working_days(start, d.working_days)
+    else:
+        if d.years:
+            due = deadlines.add_years(start, d.years)
+        elif d.months:
+            due = deadlines.add_months(start, d.months)
+        else:
+            due = deadlines.add_days(start, d.days)
+        due, g2 = deadlines.roll_to_working_day(due)
+        guessed |= g2
+    ob.due = due
+    if d.window_before:
+        w = d.window_before
+        if w.working_days:
+            opens, g3 = deadlines.subtract_working_days(due, w.working_days)
+            guessed |= g3
+        elif w.months:
+            opens = deadlines.add_months(due, -w.months)
+        else:
+            opens = deadlines.add_days(due, -(w.days or 0))
+        ob.window_opens = opens
+    ob.calendar_note = deadlines.calendar_note(guessed)
+    return ob
+
+
+def _deadline_text(book: Rulebook, d) -> dict[str, str]:
+    lz, le = book.fact_label(d.from_, "zh"), book.fact_label(d.from_, "en")
+    if d.working_days:
+        zh, en = f"{d.working_days}个工作日", f"{d.working_days} working days"
+    elif d.months:
+        zh, en = f"{d.months}个月", f"{d.months} months"
+    elif d.years:
+        zh, en = f"{d.years}年", f"{d.years} years"
+    else:
+        zh, en = f"{d.days}日", f"{d.days} days"
+    text = {"zh": f"自{lz}起{zh}", "en": f"{en} from {le}"}
+    if d.window_before:
+        w = d.window_before
+        wz = f"{w.working_days}个工作日" if w.working_days else f"{w.months}个月" if w.months else f"{w.days}日"
+        we = (f"{w.working_days} working days" if w.working_days else
+              f"{w.months} months" if w.months else f"{w.days} days")
+        text["zh"] += f"；届满前{wz}内可申请延续"
+        text["en"] += f"; apply to renew within the last {we}"
+    return text
+
+
+def _headroom(book: Rulebook, rs: RuleSet, base, first: PassResult) -> list[Headroom]:
+    contexts = [(res.facts, res.facts["item.kind"]) for res in first.items]
+    counts = first.counts
+    for kind in ("personal_information", "sensitive_personal_information"):
+        f = dict(base)
+        f.update({"item.kind": kind, "transfer.grounds": frozenset(), "item.categories": frozenset(),
+                  "item.fields": frozenset(), "count.pi": counts["pi"], "count.spi": counts["spi"],
+                  "count.population": None})
+        contexts.append((f, kind))
+    seen: set[tuple] = set()
+    out: list[Headroom] = []
+    for r in rs.triggers:
+        for cmp in r.condition.comparisons:
+            if cmp.fact not in COUNTERS or cmp.op not in ("at_least", "more_than"):
+                continue
+            key = (cmp.fact, cmp.threshold, r.id)
+            if key in seen:
+                continue
+            for f, kind in contexts:
+                current = f.get(cmp.fact)
+                if kind not in r.rule.scope or current is None:
+                    continue
+                remaining = cmp.remaining(current)
+                if remaining is None:
+                    continue
+                crossing = cmp.threshold if cmp.op == "at_least" else cmp.threshold + 1
+                if r.condition.evaluate({**f, cmp.fact: crossing}) is False:
+                    continue
+                seen.add(key)
+                label = PATHWAY_LABELS[r.rule.route]
+                cl = COUNTER_LABELS[cmp.fact]
+                out.append(Headroom(
+                    counter=cmp.fact, threshold=cmp.threshold, op=cmp.op, wording=cmp.wording,
+                    rule=r.id, route=r.rule.route, current=current, remaining=remaining,
+                    label={"zh": f"{cl['zh']}：当前{current:,}，再出境{remaining:,}人内不触发{label['zh']}（{cmp.wording}）",
+                           "en": f"{cl['en']}: {current:,} now; up to {remaining:,} more before "
+                                 f"{label['en']} ({cmp.wording})"}))
+                break
+    out.sort(key=lambda h: (h.counter, h.threshold))
+    return out
+
+
+# --- summary ---------------------------------------------------------------------------------
+
+def _summary(pathway: Pathway, items: list[ItemDecision], questions, possible, first, book) -> dict[str, str]:
+    label = PATHWAY_LABELS[str(pathway)]
+    if pathway == Pathway.needs_information:
+        qz = "；".join(q.question["zh"] for q in questions)
+        qe = " ".join(q.question["en"] for q in questions)
+        pz = "、".join(PATHWAY_LABELS[p]["zh"] for p in possible) if possible else "未定"
+        pe = ", ".join(PATHWAY_LABELS[p]["en"] for p in possible) if possible else "undetermined"
+        return {"zh": f"结论：{label['zh']}。答案取决于尚未提供的事实（可能结论：{pz}）。请回答：{qz}",
+                "en": f"Result: {label['en']}. The answer turns on facts not given (possible routes: {pe}). "
+                      f"Please answer: {qe}"}
+    reasons_zh, reasons_en = [], []
+    for it in items:
+        if it.route != str(pathway) and pathway != Pathway.exempt:
+            continue
+        for rid in it.decided_by:
+            r = book.rules[rid]
+            if r.rule.citation.zh not in reasons_zh:
+                reasons_zh.append(r.rule.citation.zh)
+                reasons_en.append(r.rule.citation.en)
+    c = first.counts
+    fig_zh = fig_en = ""
+    if c["pi"] is not None and any(is_pi(i.kind) for i in items):
+        fig_zh = f"计数窗口内累计出境个人信息{c['pi']:,}人，其中敏感个人信息{c['spi']:,}人。"
+        fig_en = (f" In the counting window, {c['pi']:,} people's personal information has been exported, "
+                  f"{c['spi']:,} of them sensitive.")
+    if not reasons_zh:
+        return {"zh": f"结论：{label['zh']}。没有规则要求启动数据出境机制。{fig_zh}",
+                "en": f"Result: {label['en']}. No rule requires an export mechanism.{fig_en}"}
+    return {"zh": f"结论：{label['zh']}。依据：{'、'.join(reasons_zh)}。{fig_zh}",
+            "en": f"Result: {label['en']}. Under {'; '.join(reasons_en)}.{fig_en}"}

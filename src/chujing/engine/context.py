@@ -1,0 +1,88 @@
+"""Facts as the rules see them: flat dicts keyed by dotted names (`processor.ciio`, `item.kind`…).
+
+`None` is unknown. Sets are frozensets so `contains` tests are cheap.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chujing.facts import PI_KINDS, DataItem, DataKind, HistoryEntry, Scenario
+
+SENSITIVE_KINDS = frozenset({DataKind.sensitive_personal_information, DataKind.genetic})
+
+
+def base_facts(s: Scenario) -> dict[str, Any]:
+    p, t = s.processor, s.transfer
+    return {
+        "processor.ciio": p.ciio,
+        "processor.pi_subjects_processed": p.pi_subjects_processed,
+        "processor.ftz": p.ftz,
+        "processor.sector": p.sector,
+        "processor.independent_legal_person": p.independent_legal_person,
+        "processor.data_stored_in_ftz": p.data_stored_in_ftz,
+        "processor.state_organ": p.state_organ,
+        "processor.network_platform_users": p.network_platform_users,
+        "processor.foreign_listing_planned": p.foreign_listing_planned,
+        "processor.autonomous_driving": p.autonomous_driving,
+        "transfer.scenario": t.scenario,
+        "transfer.grounds": frozenset(str(g) for g in t.grounds),
+        "transfer.domestic_data_added": t.domestic_data_added,
+        "transfer.foreign_authority_request": t.foreign_authority_request,
+        "transfer.core_data": t.core_data,
+        "transfer.export_controlled": t.export_controlled,
+        "transfer.ongoing": t.ongoing,
+        "transfer.recipient_country": (t.recipient.country or "").upper() or None,
+        "transfer.recipient_foreign_authority": t.recipient.foreign_judicial_or_law_enforcement,
+        "transfer.recipient_restricted": t.recipient.on_restricted_list,
+        "transfer.security_assessment_approved": t.security_assessment_approved,
+        "transfer.contract_effective_date": t.contract_effective_date,
+        "transfer.certification_date": t.certification_date,
+    }
+
+
+def item_facts(base: dict[str, Any], item: DataItem) -> dict[str, Any]:
+    f = dict(base)
+    if item.grounds is not None:
+        f["transfer.grounds"] = frozenset(str(g) for g in item.grounds)
+    idf = item.important_data
+    notified = idf.notified if idf else None
+    f.update({
+        "item.kind": str(item.kind),
+        "item.modality": str(item.modality) if item.modality else None,
+        "item.categories": frozenset(item.categories),
+        "item.fields": frozenset(item.fields),
+        "item.population": item.population,
+        "item.subjects": item.subjects,
+        "item.important_data_notified": notified,
+        "item.important_data_notified_date": idf.notified_date if idf else None,
+        "item.list_item": idf.list_item if idf else None,
+        "item.export_controlled": item.export_controlled,
+        "item.hgr_approved": item.hgr_approved,
+    })
+    return f
+
+
+def history_facts(base: dict[str, Any], entry: HistoryEntry) -> dict[str, Any]:
+    f = dict(base)
+    f.update({
+        "transfer.grounds": frozenset(str(g) for g in entry.grounds),
+        "item.kind": str(entry.kind),
+        "item.population": entry.population,
+        "item.subjects": entry.subjects,
+        "item.list_item": entry.list_item,
+        "item.categories": frozenset(),
+        "item.fields": frozenset(),
+        "item.important_data_notified": None,
+        # An earlier transfer made under the transit ground is taken as made under it.
+        "transfer.domestic_data_added": False if "transit" in {str(g) for g in entry.grounds} else None,
+    })
+    return f
+
+
+def is_pi(kind: DataKind | str) -> bool:
+    return DataKind(kind) in PI_KINDS
+
+
+def is_sensitive(kind: DataKind | str) -> bool:
+    return DataKind(kind) in SENSITIVE_KINDS

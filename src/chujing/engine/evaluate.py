@@ -1,0 +1,208 @@
+"""One evaluation pass: count the year's people, then decide each data item's route.
+
+Pure: takes facts, returns results. `assess` runs it once with the facts as given (unknowns
+propagate), and again for each way the unknown facts could be, to see if they matter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from chujing.engine.context import is_pi, is_sensitive
+from chujing.facts import DataItem, HistoryEntry
+from chujing.rulebook.rulebook import ROUTE_ORDER, CompiledRule, RuleSet
+
+Tri = bool | None
+
+
+@dataclass
+class HistoryTally:
+    window_start: date | None
+    pi: int = 0
+    spi: int = 0
+    by_population: dict[str, int] = field(default_factory=dict)
+    counted: list[int] = field(default_factory=list)
+    left_out: list[tuple[int, str]] = field(default_factory=list)  # (index, why)
+    unsure: list[int] = field(default_factory=list)
+
+
+@dataclass
+class ItemResult:
+    facts: dict[str, Any]
+    results: dict[str, Tri]
+    effective: set[str]
+    defeated: dict[str, list[str]]
+    excluded: Tri
+    route: str | None  # None: depends on unknown facts
+
+
+@dataclass
+class PassResult:
+    items: list[ItemResult]
+    counts: dict[str, Any]
+    overall: str | None
+
+
+def window_start(rs: RuleSet, day: date) -> date | None:
+    if rs.counting is None:
+        return None
+    if rs.counting.rule.window == "since_previous_year_start":
+        return date(day.year - 1, 1, 1)
+    return date(day.year, 1, 1)
+
+
+def tally_history(history: list[HistoryEntry], day: date, start: date | None, book, base_for) -> HistoryTally:
+    """Earlier transfers inside the window, minus those made under an exemption in force then."""
+    tally = HistoryTally(start)
+    if start is None:
+        return tally
+    for i, h in enumerate(history):
+        if not (start <= h.date <= day):
+            continue
+        if not is_pi(h.kind):
+            continue
+        excluded: Tri
+        if h.exempt is not None:
+            excluded, why = h.exempt, "declared exempt"
+        else:
+            excluded, why = _excluded_then(h, book, base_for(h))
+        if excluded is True:
+            tally.left_out.append((i, why))
+            continue
+        if excluded is None:
+            tally.unsure.append(i)
+        tally.counted.append(i)
+        tally.pi += h.subjects
+        if is_sensitive(h.kind):
+            tally.spi += h.subjects
+        if h.population:
+            tally.by_population[h.population] = tally.by_population.get(h.population, 0) + h.subjects
+    return tally
+
+
+def _excluded_then(h: HistoryEntry, book, facts: dict[str, Any]) -> tuple[Tri, str]:
+    rs = book.in_force(h.date)
+    unknown = False
+    for r in rs.exemptions:
+        if not r.rule.excluded_from_count or str(h.kind) not in r.rule.scope:
+            continue
+        v = r.condition.evaluate(facts)
+        if v is True:
+            return True, r.id
+        if v is None:
+            unknown = True
+    return (None if unknown else False), ""
+
+
+def run_pass(rs: RuleSet, items: list[DataItem], item_facts: list[dict[str, Any]],
+             tally: HistoryTally, totals: tuple[int | None, int | None]) -> PassResult:
+    # Phase 1: transfers made under a ground that leaves them out of the count.
+    excluded = [_excluded_now(rs, it, f) for it, f in zip(items, item_facts, strict=True)]
+    counts = _current_counts(items, excluded, tally, totals)
+    # Phase 2: every route rule on every item, with the year's counts.
+    out: list[ItemResult] = []
+    for it, f, exc in zip(items, item_facts, excluded, strict=True):
+        f["count.pi"] = counts["pi"]
+        f["count.spi"] = counts["spi"]
+        f["count.population"] = counts["by_population"].get(it.population) if it.population else None
+        out.append(_decide_item(rs, str(it.kind), f, exc))
+    routes = [r.route for r in out]
+    overall = None if any(r is None for r in routes) else max(
+        routes, key=ROUTE_ORDER.__getitem__, default="exempt")
+    return PassResult(out, counts, overall)
+
+
+def _excluded_now(rs: RuleSet, item: DataItem, facts: dict[str, Any]) -> Tri:
+    kind = str(item.kind)
+    unknown = False
+    for r in rs.exemptions:
+        if r.rule.excluded_from_count and kind in r.rule.scope:
+            v = r.condition.evaluate(facts)
+            if v is True:
+                return True
+            if v is None:
+                unknown = True
+    return None if unknown else False
+
+
+def _current_counts(items: list[DataItem], excluded: list[Tri], tally: HistoryTally,
+                    totals: tuple[int | None, int | None]) -> dict[str, Any]:
+    """This year's people: earlier transfers plus this one's counted items.
+
+    An item whose exemption is unknown is counted (the cautious reading); the question about the
+    exemption is asked separately. Within a transfer, items are taken as different people unless
+    `transfer.subjects_total` says how many distinct people there are.
+    """
+    pi = spi = 0
+    pi_known = spi_known = True
+    any_excluded = any(e is True for e in excluded)
+    by_pop = dict(tally.by_population)
+    for it, exc in zip(items, excluded, strict=True):
+        if exc is True or not is_pi(it.kind):
+            continue
+        if it.subjects is None:
+            pi_known = False
+            if is_sensitive(it.kind):
+                spi_known = False
+            continue
+        pi += it.subjects
+        if is_sensitive(it.kind):
+            spi += it.subjects
+        if it.population:
+            by_pop[it.population] = by_pop.get(it.population, 0) + it.subjects
+    total, sensitive_total = totals
+    if total is not None and not any_excluded:
+        pi, pi_known = total, True
+    if sensitive_total is not None and not any_excluded:
+        spi, spi_known = sensitive_total, True
+    return {
+        "pi": tally.pi + pi if pi_known else None,
+        "spi": tally.spi + spi if spi_known else None,
+        "transfer_pi": pi if pi_known else None,
+        "transfer_spi": spi if spi_known else None,
+        "by_population": by_pop,
+    }
+
+
+def _decide_item(rs: RuleSet, kind: str, facts: dict[str, Any], excluded: Tri) -> ItemResult:
+    results: dict[str, Tri] = {}
+    for r in rs.exemptions:
+        if kind in r.rule.scope:
+            results[r.id] = r.condition.evaluate(facts)
+    for r in rs.triggers:
+        if kind in r.rule.scope:
+            results[r.id] = r.condition.evaluate(facts)
+    by_id = {r.id: r for r in rs.route_rules}
+    effective, defeated = resolve(results, by_id)
+    if any(v is None for v in results.values()):
+        route = None
+    else:
+        route = strictest(by_id[rid] for rid in effective if by_id[rid].kind == "trigger")
+    return ItemResult(facts, results, effective, defeated, excluded, route)
+
+
+def resolve(results: dict[str, Tri], by_id: dict[str, CompiledRule]) -> tuple[set[str], dict[str, list[str]]]:
+    """Rules that apply and are not defeated by another effective rule (a fixed point)."""
+    applying = {rid for rid, v in results.items() if v is True}
+    effective = set(applying)
+    for _ in range(len(applying) + 1):
+        defeated: dict[str, list[str]] = {}
+        for rid in effective:
+            for target in by_id[rid].overrides:
+                if target in applying:
+                    defeated.setdefault(target, []).append(rid)
+        new = applying - set(defeated)
+        if new == effective:
+            return effective, {k: sorted(v) for k, v in defeated.items()}
+        effective = new
+    return effective, {k: sorted(v) for k, v in defeated.items()}
+
+
+def strictest(triggers) -> str:
+    best = "exempt"
+    for r in triggers:
+        if ROUTE_ORDER[r.rule.route] > ROUTE_ORDER[best]:
+            best = r.rule.route
+    return best
