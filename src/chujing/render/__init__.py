@@ -1,0 +1,1 @@
+"""Renderers for the terminal (text, Markdown); documents live in chujing.report."""
