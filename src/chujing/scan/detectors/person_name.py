@@ -1,0 +1,70 @@
+"""Chinese personal names, in name-like columns and in free text.
+
+A name is a surname from `cn_surnames.dat` followed by one or two characters (or a minority name
+with a middle dot). In a column, the column's name and the share of name-shaped values decide.
+Chinese text has no word boundaries and many surnames are also common characters (高血压, 马上),
+so in free text a name counts only next to a cue: a role word before it (患者, 联系人, 姓名：…) or
+an honorific or reporting verb after it (先生, 女士, 来电, 反映…). Recall in free text is measured
+by bench/scan_accuracy.py, not assumed.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from chujing.scan.detectors.base import Detector, read_table, staged
+
+SURNAMES = [row[0] for row in read_table("cn_surnames.dat")]
+COMPOUND = [s for s in SURNAMES if len(s) > 1]
+SINGLE = [s for s in SURNAMES if len(s) == 1]
+# Surnames that are far more often function words in running text.
+_TEXT_STOP = set("和于向由但那都同")
+_SURNAME_RE = "(?:" + "|".join(COMPOUND) + "|[" + "".join(SINGLE) + "])"
+_TEXT_SURNAME_RE = "(?:" + "|".join(COMPOUND) + "|[" + "".join(
+    s for s in SINGLE if s not in _TEXT_STOP) + "])"
+_HAN = r"\p{Han}"
+NAME_VALUE = rf"^{_SURNAME_RE}{_HAN}{{1,2}}$|^{_HAN}{{1,6}}·{_HAN}{{1,8}}$"
+
+ROLE_BEFORE = (r"(?:患者|病人|客户|顾客|用户|会员|联系人|姓名|名字|收件人|收货人|寄件人|投诉人|申请人|"
+               r"持卡人|购买人|乘客|旅客|家属|监护人|学生|员工|职工|本人|经办人|业主|租户|司机|被保险人|"
+               r"投保人|受益人|法定代表人|负责人|委托人|叫|名叫|是)[\s:：]{0,2}")
+CUE_AFTER = (r"(?:先生|女士|小姐|同志|老师|医生|大夫|护士|经理|主任|师傅|阿姨|同学|教授|律师|"
+             r"来电|反映|表示|投诉|称|说|的手机|的电话|的身份证|的地址|，|,|。|；|;|、|\s|\(|（|:|：|$)")
+CUE_AFTER_STRICT = r"(?:先生|女士|小姐|同志|老师|医生|大夫|护士|经理|主任|师傅|阿姨|同学|教授|律师|来电|反映)"
+
+# Free-text alternatives: a role word then the name, or the name then an honorific/verb.
+TEXT_PATTERN = (rf"{ROLE_BEFORE}{_TEXT_SURNAME_RE}{_HAN}{{1,2}}?{CUE_AFTER}"
+                rf"|{_TEXT_SURNAME_RE}{_HAN}{{1,2}}?{CUE_AFTER_STRICT}")
+_EXTRACT_ROLE = rf"^{ROLE_BEFORE}({_TEXT_SURNAME_RE}{_HAN}{{1,2}}?){CUE_AFTER}"
+_EXTRACT_CUE = rf"^({_TEXT_SURNAME_RE}{_HAN}{{1,2}}?){CUE_AFTER_STRICT}$"
+
+
+def validate(values: pl.Series) -> pl.Series:
+    s = pl.col("s")
+    frame = staged(values, {"s": s.str.strip_chars().str.replace_all(r"\s", "")})
+    out = frame.select(pl.when(s.str.contains(NAME_VALUE)).then(s).alias("s"))
+    return out["s"].alias(values.name)
+
+
+def validate_text(values: pl.Series) -> pl.Series:
+    frame = staged(values, {"a": pl.col("s").str.extract(_EXTRACT_ROLE, 1),
+                            "b": pl.col("s").str.extract(_EXTRACT_CUE, 1)})
+    return frame.select(pl.coalesce("a", "b").alias("s"))["s"].alias(values.name)
+
+
+def mask(value: str) -> str:
+    return value[:1] + "*" * (len(value) - 1)
+
+
+DETECTOR = Detector(
+    id="cn_person_name",
+    category="name",
+    validate=validate,
+    text_validate=validate_text,
+    header_hints=("姓名", "名字", "联系人", "收件人", "收货人", "寄件人", "患者", "客户名", "持卡人",
+                  "name", "full_name", "contact_person", "patient"),
+    needs_hint=True,
+    column_threshold=0.5,
+    mask=mask,
+    text_pattern=TEXT_PATTERN,
+)

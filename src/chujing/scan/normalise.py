@@ -1,0 +1,27 @@
+"""Text normalisation applied before detection.
+
+Full-width forms (０-９, Ａ-Ｚ, ＠, －, the ideographic space) are common in Chinese data entry;
+folding them to ASCII lets `１３８１２３４５６７８` count as the phone number it is. Masked values
+(`138****5678`) are left alone: their stars break every identifier shape, so they never count.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+_FULL = [chr(c) for c in range(0xFF01, 0xFF5F)] + ["\u3000"]
+_HALF = [chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)] + [" "]
+FULL_WIDTH_PATTERN = "[\uff01-\uff5e\u3000]"
+EMPTY_VALUES = ["", "null", "none", "nan", "n/a", "na", "-", "--", "—", "/", "\\n"]
+
+
+def fold_width(values: pl.Series) -> pl.Series:
+    """Full-width ASCII variants to ASCII; cheap no-op when a column has none."""
+    if not values.str.contains(FULL_WIDTH_PATTERN).any():
+        return values
+    return values.str.replace_many(_FULL, _HALF)
+
+
+def non_empty(values: pl.Series) -> pl.Series:
+    """Cells that say something (not null, not blank, not a placeholder such as "N/A")."""
+    return values.is_not_null() & ~values.str.strip_chars().str.to_lowercase().is_in(EMPTY_VALUES)

@@ -1,0 +1,393 @@
+"""Readers: every supported file as a stream of all-text Polars batches.
+
+Every column is read as text: type inference would turn ID and card numbers into integers,
+losing leading zeros and the X check character. Files are streamed in batches so that files
+larger than memory work. Errors are `InputError`s naming the file and, where known, the line;
+they never quote a row (it may hold raw identifiers).
+
+Formats: CSV/TSV (UTF-8, UTF-8 with BOM, GBK/GB18030 detected or given), Parquet, JSON Lines,
+Excel (.xlsx, every sheet). Directories are walked for those extensions.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from chujing.errors import InputError
+
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+SUPPORTED = CSV_SUFFIXES | PARQUET_SUFFIXES | JSONL_SUFFIXES | EXCEL_SUFFIXES
+BATCH_ROWS = 500_000
+_CSV_BLOCK = 32 << 20
+
+
+@dataclass
+class SourceFile:
+    """One input file and what reading it found."""
+
+    path: Path
+    format: str
+    encoding: str | None = None
+    rows: int = 0
+    skipped_rows: int = 0
+    skipped_lines: list[int] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        out = {"path": str(self.path), "format": self.format, "rows": self.rows}
+        if self.encoding:
+            out["encoding"] = self.encoding
+        if self.sheets:
+            out["sheets"] = self.sheets
+        if self.skipped_rows:
+            out["skipped_rows"] = self.skipped_rows
+            out["skipped_lines_first"] = self.skipped_lines[:20]
+        return out
+
+
+def discover(paths: list[Path]) -> tuple[list[SourceFile], list[str]]:
+    """Files to scan, and warnings about what was left out of directories."""
+    files: list[SourceFile] = []
+    warnings: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            for p in found:
+                if p.suffix.lower() in SUPPORTED:
+                    files.append(SourceFile(p, _format_of(p)))
+                else:
+                    warnings.append(f"{p}: skipped, not a supported format")
+        elif path.exists():
+            if path.suffix.lower() not in SUPPORTED:
+                raise InputError(
+                    f"unsupported file type '{path.suffix}' (use .csv .tsv .parquet .jsonl .xlsx)",
+                    file=str(path))
+            files.append(SourceFile(path, _format_of(path)))
+        else:
+            raise InputError("no such file or directory", file=str(path))
+    if not files:
+        raise InputError("no data files to scan", file=", ".join(str(p) for p in paths))
+    return files, warnings
+
+
+def _format_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        return "parquet"
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    if suffix in EXCEL_SUFFIXES:
+        return "xlsx"
+    return "tsv" if suffix == ".tsv" else "csv"
+
+
+def read_batches(source: SourceFile, *, encoding: str | None = None,
+                 skip_bad_rows: bool = False, batch_rows: int = BATCH_ROWS
+                 ) -> Iterator[pl.DataFrame]:
+    """All-text batches of one file; raises InputError for unreadable or malformed input."""
+    path = source.path
+    try:
+        size = path.stat().st_size
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", file=str(path)) from exc
+    if size == 0:
+        raise InputError("file is empty", file=str(path))
+    reader = {"parquet": _parquet, "jsonl": _jsonl, "xlsx": _excel}.get(source.format, _csv)
+    yield from reader(source, encoding=encoding, skip_bad_rows=skip_bad_rows,
+                      batch_rows=batch_rows)
+
+
+def as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every column as Utf8; nested values as JSON text, binary dropped (nothing to read)."""
+    casts = []
+    for name, dtype in frame.schema.items():
+        col = pl.col(name)
+        if dtype == pl.Utf8:
+            casts.append(col)
+        elif isinstance(dtype, pl.Struct):
+            casts.append(col.struct.json_encode())
+        elif isinstance(dtype, pl.List | pl.Array):
+            casts.append(col.cast(pl.List(pl.Utf8)).list.join(";"))
+        elif dtype in (pl.Binary,):
+            continue
+        else:
+            casts.append(col.cast(pl.Utf8))
+    return frame.select(casts)
+
+
+# --- Parquet ---------------------------------------------------------------------------------
+
+def _parquet(source: SourceFile, *, batch_rows: int, **_: object) -> Iterator[pl.DataFrame]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = source.path
+    try:
+        pfile = pq.ParquetFile(path)
+        for batch in pfile.iter_batches(batch_size=batch_rows):
+            frame = as_text(pl.from_arrow(batch))
+            source.rows += frame.height
+            yield frame
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"not a readable Parquet file ({_short(exc)})", file=str(path)) from exc
+
+
+def _short(exc: Exception) -> str:
+    """First line of a library message, cut short: enough to act on, no cell contents."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:120]
+
+
+# --- JSON Lines ------------------------------------------------------------------------------
+
+def _jsonl(source: SourceFile, *, skip_bad_rows: bool, batch_rows: int,
+           **_: object) -> Iterator[pl.DataFrame]:
+    import json
+
+    path = source.path
+    rows: list[dict] = []
+    with path.open("rb") as fh:
+        for line_no, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+                if not isinstance(obj, dict):
+                    raise ValueError("not an object")
+            except (ValueError, UnicodeDecodeError) as exc:
+                if skip_bad_rows:
+                    source.skipped_rows += 1
+                    source.skipped_lines.append(line_no)
+                    continue
+                what = "not a JSON object" if isinstance(exc, ValueError) else "not UTF-8"
+                raise InputError(f"line is {what}", file=str(path), line=line_no) from None
+            rows.append({k: _json_text(v) for k, v in obj.items()})
+            if len(rows) >= batch_rows:
+                yield _jsonl_frame(rows, source)
+                rows = []
+    if rows or source.rows == 0:
+        yield _jsonl_frame(rows, source)
+
+
+def _json_text(value: object) -> str | None:
+    import json
+
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float):
+        return json.dumps(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _jsonl_frame(rows: list[dict], source: SourceFile) -> pl.DataFrame:
+    names: dict[str, None] = {}
+    for row in rows:
+        names.update(dict.fromkeys(row))
+    frame = pl.DataFrame({n: [r.get(n) for r in rows] for n in names},
+                         schema={n: pl.Utf8 for n in names})
+    source.rows += frame.height
+    return frame
+
+
+# --- Excel -----------------------------------------------------------------------------------
+
+def _excel(source: SourceFile, *, batch_rows: int, **_: object) -> Iterator[pl.DataFrame]:
+    path = source.path
+    try:
+        sheets = pl.read_excel(path, sheet_id=0, engine="calamine", infer_schema_length=0,
+                               raise_if_empty=False)
+    except Exception as exc:  # noqa: BLE001 - fastexcel raises its own hierarchy
+        raise InputError(f"not a readable Excel workbook ({_short(exc)})",
+                         file=str(path)) from exc
+    for name, frame in sheets.items():
+        source.sheets.append(name)
+        frame = as_text(frame)
+        source.rows += frame.height
+        for start in range(0, max(frame.height, 1), batch_rows):
+            yield frame.slice(start, batch_rows)
+
+
+# --- CSV / TSV -------------------------------------------------------------------------------
+
+def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
+    """utf-8 (with or without BOM) when the sample decodes; else the GB family."""
+    with path.open("rb") as fh:
+        sample = fh.read(sample_bytes)
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        _decode_prefix(sample, "utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        _decode_prefix(sample, "gb18030")
+        return "gb18030"  # a superset of GBK and GB2312
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    if best is None:
+        raise InputError("cannot tell the text encoding; pass --encoding", file=str(path))
+    return best.encoding
+
+
+def _decode_prefix(sample: bytes, encoding: str) -> None:
+    """Decode a sample that may end inside a multi-byte character."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    decoder.decode(sample, final=False)
+
+
+def _transcode(path: Path, encoding: str) -> Path:
+    """Stream a non-UTF-8 file into a temporary UTF-8 copy; bad bytes name their line."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    fd, tmp = tempfile.mkstemp(prefix="chujing-", suffix=".csv")
+    line = 1
+    try:
+        with path.open("rb") as src, os.fdopen(fd, "wb") as dst:
+            while chunk := src.read(4 << 20):
+                try:
+                    text = decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    line += chunk[: exc.start].count(b"\n")
+                    raise InputError(f"bytes not valid in encoding {encoding}", file=str(path),
+                                     line=line) from None
+                line += chunk.count(b"\n")
+                dst.write(text.encode("utf-8"))
+            dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return Path(tmp)
+
+
+def _check_utf8(path: Path) -> None:
+    """Find the line of the first invalid UTF-8 byte, before the CSV reader trips on it."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with path.open("rb") as fh:
+        while chunk := fh.read(8 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                line += chunk[: exc.start].count(b"\n")
+                raise InputError("bytes not valid UTF-8 (pass --encoding, e.g. gb18030)",
+                                 file=str(path), line=line) from None
+            line += chunk.count(b"\n")
+
+
+def _sniff_delimiter(first_line: str, fmt: str) -> str:
+    if fmt == "tsv":
+        return "\t"
+    counts = {d: first_line.count(d) for d in (",", "\t", ";", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv(source: SourceFile, *, encoding: str | None, skip_bad_rows: bool,
+         batch_rows: int) -> Iterator[pl.DataFrame]:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    path = source.path
+    enc = encoding or detect_encoding(path)
+    try:
+        codecs.lookup(enc)
+    except LookupError:
+        raise InputError(f"unknown encoding '{enc}'", field="--encoding") from None
+    source.encoding = enc
+    utf8_path, temporary = path, False
+    if codecs.lookup(enc).name not in ("utf-8", "utf-8-sig"):
+        utf8_path, temporary = _transcode(path, enc), True
+    else:
+        _check_utf8(path)
+    try:
+        with utf8_path.open("r", encoding="utf-8-sig") as fh:
+            header_line = fh.readline()
+        if not header_line.strip():
+            raise InputError("file has no header line", file=str(path), line=1)
+        delimiter = _sniff_delimiter(header_line, source.format)
+        header = next(iter(pacsv.read_csv(
+            pa.py_buffer(header_line.encode("utf-8")),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(header_line.count(delimiter) + 1)}),
+        ).to_pylist()), {})
+        names = _unique_names([str(v or f"column_{i + 1}") for i, v in enumerate(header.values())])
+        bad: list[int] = []
+
+        def on_invalid(row: pacsv.InvalidRow) -> str:
+            bad.append(row.number if row.number is not None else -1)
+            if not skip_bad_rows:
+                raise InputError(
+                    f"row has {row.actual_columns} fields, expected {row.expected_columns} "
+                    "(use --skip-bad-rows to skip such rows)",
+                    file=str(path), line=row.number)
+            return "skip"
+
+        reader = pacsv.open_csv(
+            utf8_path,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False,
+                                           block_size=_CSV_BLOCK, encoding="utf8"),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False),
+        )
+        pending: list[pl.DataFrame] = []
+        pending_rows = 0
+        for batch in reader:
+            frame = pl.from_arrow(pa.Table.from_batches([batch]))
+            pending.append(frame)
+            pending_rows += frame.height
+            if pending_rows >= batch_rows:
+                yield _emit(pending, source)
+                pending, pending_rows = [], 0
+        if pending or source.rows == 0:
+            yield _emit(pending, source, names)
+        source.skipped_rows = len(bad)
+        source.skipped_lines = [b for b in bad if b >= 0]
+    except pa.ArrowException as exc:
+        raise InputError(f"not a readable CSV file ({_short(exc).split(':')[0]})",
+                         file=str(path)) from exc
+    finally:
+        if temporary:
+            os.unlink(utf8_path)
+
+
+def _emit(frames: list[pl.DataFrame], source: SourceFile,
+          names: list[str] | None = None) -> pl.DataFrame:
+    if frames:
+        frame = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
+    else:
+        frame = pl.DataFrame(schema={n: pl.Utf8 for n in names or []})
+    source.rows += frame.height
+    return frame
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        name = name.strip() or "column"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out

@@ -1,0 +1,366 @@
+"""The scan: files -> batches -> detections -> person keys and category flags -> result.
+
+Per batch, identifier columns are validated column-wise (row-aligned Series: no per-row Python,
+no long intermediate table); free-text cells go through `text.detect_in_text`, whose sparse
+findings are scattered back onto their rows. A row's flags are the OR of the category bits of
+everything found in it; its key is its strongest identifier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from chujing.errors import InputError
+from chujing.scan.categories import BIT
+from chujing.scan.columns import ColumnPlan, parse_dates, plan_columns
+from chujing.scan.detectors import ADDRESS, BY_ID, NAME, resident_id
+from chujing.scan.detectors.phone import MOBILE, unknown_prefix
+from chujing.scan.detectors.special import SEX_VALUES
+from chujing.scan.normalise import fold_width, non_empty
+from chujing.scan.persons import KEY_RANKS, PersonAccumulator, minor_birth_threshold
+from chujing.scan.readers import BATCH_ROWS, SourceFile, discover, read_batches
+from chujing.scan.text import KEYWORD_DETECTOR, detect_in_text
+
+SAMPLES_PER_COLUMN = 3
+_RID_DERIVED = BIT["id_number"] | BIT["birth_date"] | BIT["sex"] | BIT["region_of_issue"]
+
+
+@dataclass
+class ScanOptions:
+    as_of: date
+    profile_id: str | None = None
+    encoding: str | None = None
+    person_key: list[str] | None = None
+    skip_bad_rows: bool = False
+    batch_rows: int = BATCH_ROWS
+    progress: Callable[[int], None] | None = None
+
+
+@dataclass
+class ColumnStats:
+    file: str
+    column: str
+    role: str
+    detector: str
+    category: str | None
+    cells: int = 0  # non-empty cells looked at
+    matches: int = 0  # cells with at least one detection of this kind
+    samples: list[str] = field(default_factory=list)
+    unknown_prefix: int = 0
+    free_text: bool = False
+
+    def to_json(self) -> dict:
+        out = {
+            "file": self.file, "column": self.column, "role": self.role,
+            "detector": self.detector, "category": self.category,
+            "cells": self.cells, "matches": self.matches,
+            "match_rate": round(self.matches / self.cells, 4) if self.cells else 0.0,
+            "samples": self.samples,
+        }
+        if self.detector == MOBILE.id:
+            out["unknown_prefix"] = self.unknown_prefix
+        if self.free_text:
+            out["free_text"] = True
+        return out
+
+
+class _Stats:
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[str, str, str], ColumnStats] = {}
+        self.text_cells: dict[tuple[str, str], int] = {}
+
+    def finish(self) -> list[ColumnStats]:
+        """Free-text stats count cells over the whole column."""
+        for (file, column, _), stats in self.by_key.items():
+            if stats.free_text and stats.role == "text":
+                stats.cells = self.text_cells.get((file, column), 0)
+        return list(self.by_key.values())
+
+    def get(self, file: str, plan: ColumnPlan, detector: str, free_text: bool) -> ColumnStats:
+        key = (file, plan.column, detector)
+        if key not in self.by_key:
+            det = BY_ID.get(detector)
+            category = det.category if det else detector.split(":", 1)[-1]
+            self.by_key[key] = ColumnStats(file, plan.column, plan.role, detector, category,
+                                           free_text=free_text)
+        return self.by_key[key]
+
+    def add(self, file: str, plan: ColumnPlan, detector: str, cells: int,
+            values: pl.Series) -> None:
+        """A validated column: `values` are its cells that validated."""
+        stats = self.get(file, plan, detector, free_text=False)
+        stats.cells += cells
+        stats.matches += len(values)
+        self.add_samples(stats, values)
+
+    def add_samples(self, stats: ColumnStats, values: pl.Series) -> None:
+        if len(stats.samples) < SAMPLES_PER_COLUMN and len(values):
+            det = BY_ID.get(stats.detector)
+            for value in values.head(50).unique(maintain_order=True).to_list():
+                masked = det.mask_value(value) if det else value
+                if masked not in stats.samples:
+                    stats.samples.append(masked)
+                if len(stats.samples) >= SAMPLES_PER_COLUMN:
+                    break
+        if stats.detector == MOBILE.id:
+            stats.unknown_prefix += int(unknown_prefix(values).sum())
+
+
+@dataclass
+class RawScan:
+    """What the scan found, before a sensitivity profile is applied."""
+
+    files: list[SourceFile]
+    persons: pl.DataFrame  # key (Utf8, raw: never leaves the process), flags (UInt32)
+    column_stats: list[ColumnStats]
+    rows: int
+    unkeyed_rows_with_pi: int
+    organisations: int
+    warnings: list[str]
+    person_key: list[str] | None
+
+
+def _detector_bit(detector_id: str) -> int:
+    det = BY_ID[detector_id]
+    return BIT.get(det.category, 0) if det.category else 0
+
+
+class _Batch:
+    """Row-aligned results of one batch."""
+
+    def __init__(self, height: int) -> None:
+        self.height = height
+        self.flags = pl.zeros(height, dtype=pl.UInt32, eager=True).alias("flags")
+        # Candidate keys per rank; structured first, so a column beats free text of equal rank.
+        self.keys: dict[int, list[pl.Series]] = {}
+        self.points: list[pl.DataFrame] = []
+        self.organisations = 0
+
+    def add_flags(self, mask: pl.Series, bits: int | pl.Series) -> None:
+        frame = pl.DataFrame({"f": self.flags, "m": mask.fill_null(False)})
+        add = pl.lit(bits, dtype=pl.UInt32) if isinstance(bits, int) else pl.lit(bits)
+        self.flags = frame.select(
+            pl.when(pl.col("m")).then(pl.col("f") | add).otherwise(pl.col("f")).alias("flags")
+        )["flags"]
+
+    def add_key(self, rank: int, keys: pl.Series) -> None:
+        self.keys.setdefault(rank, []).append(keys)
+
+    def scatter_flags(self, rows: pl.Series, bits: pl.Series) -> None:
+        agg = pl.DataFrame({"row": rows, "b": bits}).group_by("row").agg(
+            pl.col("b").bitwise_or())
+        current = self.flags.gather(agg["row"])
+        self.flags = self.flags.scatter(agg["row"], current | agg["b"])
+
+    def scatter_key(self, rank: int, rows: pl.Series, keys: pl.Series) -> None:
+        first = pl.DataFrame({"row": rows, "k": keys}).unique("row", keep="first",
+                                                              maintain_order=True)
+        aligned = pl.Series("k", [None] * self.height, dtype=pl.Utf8)
+        self.add_key(rank, aligned.scatter(first["row"], first["k"]))
+
+    def row_keys(self) -> pl.Series:
+        ordered = [s for rank in sorted(self.keys) for s in self.keys[rank]]
+        if not ordered:
+            return pl.Series("key", [None] * self.height, dtype=pl.Utf8)
+        frame = pl.DataFrame({f"k{i}": s for i, s in enumerate(ordered)})
+        return frame.select(pl.coalesce(frame.columns).alias("key"))["key"]
+
+
+class Scanner:
+    def __init__(self, options: ScanOptions) -> None:
+        self.options = options
+        self.minor_threshold = minor_birth_threshold(options.as_of)
+        self.stats = _Stats()
+        self.persons = PersonAccumulator()
+        self.rows = 0
+        self.organisations = 0
+
+    # -- columns ------------------------------------------------------------------------------
+
+    def _identifier_column(self, batch: _Batch, file: str, plan: ColumnPlan,
+                           raw: pl.Series, present: pl.Series) -> pl.Series:
+        """Validate a column; returns the cells that did not validate (for free text)."""
+        det = plan.detector
+        assert det is not None
+        values = plan.validate(fold_width(raw))
+        hit = values.is_not_null()
+        self.stats.add(file, plan, det.id, int(present.sum()), values.filter(hit))
+        if det.id == resident_id.DETECTOR.id:
+            batch.add_flags(hit, _RID_DERIVED)
+            batch.add_flags(values.str.slice(6, 8) >= self.minor_threshold, BIT["minor_under_14"])
+        elif det.category:
+            batch.add_flags(hit, BIT[det.category])
+        else:
+            batch.organisations += int(hit.sum())
+        if det.key_type and not self.options.person_key:
+            batch.add_key(KEY_RANKS[det.key_type], det.key_type + ":" + values)
+        if det.id == "gps":
+            batch.points.append(pl.DataFrame({"row": pl.int_range(batch.height, eager=True,
+                                                                  dtype=pl.UInt32),
+                                              "point": values}).filter(hit))
+        return present & ~hit
+
+    def _text_column(self, batch: _Batch, file: str, plan: ColumnPlan, raw: pl.Series,
+                     present: pl.Series) -> None:
+        if plan.role == "text":
+            key = (file, plan.column)
+            self.stats.text_cells[key] = self.stats.text_cells.get(key, 0) + int(present.sum())
+        if not present.any():
+            return
+        rows = pl.int_range(batch.height, eager=True, dtype=pl.UInt32).filter(present)
+        texts = fold_width(raw.filter(present))
+        found = detect_in_text(rows, texts)
+        if found.height == 0:
+            return
+        found = found.with_columns(
+            category=pl.when(pl.col("detector").str.starts_with(KEYWORD_DETECTOR + ":"))
+            .then(pl.col("detector").str.slice(len(KEYWORD_DETECTOR) + 1))
+            .otherwise(pl.col("detector").replace_strict(
+                {d: BY_ID[d].category for d in BY_ID}, default=None))
+        )
+        for (detector,), group in found.group_by("detector", maintain_order=True):
+            stats = self.stats.get(file, plan, str(detector), free_text=True)
+            stats.matches += group["row"].n_unique()
+            self.stats.add_samples(stats, group["value"])
+        bits = found["category"].replace_strict(BIT, default=0, return_dtype=pl.UInt32)
+        batch.scatter_flags(found["row"], bits)
+        rid = found.filter(pl.col("detector") == resident_id.DETECTOR.id)
+        if rid.height:
+            minor = (rid["value"].str.slice(6, 8) >= self.minor_threshold).cast(pl.UInt32)
+            batch.scatter_flags(rid["row"], minor * BIT["minor_under_14"] + _RID_DERIVED)
+        batch.organisations += found.filter(pl.col("detector") == "uscc").height
+        gps = found.filter(pl.col("detector") == "gps")
+        if gps.height:
+            per_row = gps.group_by("row").len().filter(pl.col("len") >= 2)
+            if per_row.height:
+                batch.scatter_flags(per_row["row"], pl.repeat(
+                    BIT["whereabouts_tracks"], per_row.height, dtype=pl.UInt32, eager=True))
+            batch.points.append(gps.select("row", point=pl.col("value")))
+        if not self.options.person_key:
+            for det_id, key_type in (("cn_resident_id", "rid"),
+                                     ("travel_document", "travel_document"),
+                                     ("cn_mobile", "phone"), ("email", "email")):
+                sub = found.filter(pl.col("detector") == det_id)
+                if sub.height:
+                    batch.scatter_key(KEY_RANKS[key_type] , sub["row"],
+                                      key_type + ":" + sub["value"])
+
+    def _attribute_column(self, batch: _Batch, plan: ColumnPlan, raw: pl.Series,
+                          present: pl.Series) -> None:
+        values = raw.str.strip_chars()
+        if plan.role == "sex":
+            batch.add_flags(values.str.to_lowercase().is_in(SEX_VALUES), BIT["sex"])
+        elif plan.role == "birth_date":
+            births = parse_dates(values)
+            batch.add_flags(births.is_not_null(), BIT["birth_date"])
+            batch.add_flags(births.dt.strftime("%Y%m%d") >= self.minor_threshold,
+                            BIT["minor_under_14"])
+        elif plan.role == "age":
+            ages = values.str.replace(r"[岁周]+$", "").cast(pl.Int32, strict=False)
+            # An age column says nothing of when it was true: under 14 then is under 14 now
+            # for the purpose of counting minors' data (errs towards protection).
+            batch.add_flags(ages < 14, BIT["minor_under_14"])
+
+    # -- batches ------------------------------------------------------------------------------
+
+    def scan_batch(self, file: str, frame: pl.DataFrame, plans: list[ColumnPlan]) -> None:
+        batch = _Batch(frame.height)
+        names: pl.Series | None = None
+        addresses: pl.Series | None = None
+        for plan in plans:
+            raw = frame[plan.column]
+            present = non_empty(raw)
+            if plan.signal:
+                batch.add_flags(present, BIT[plan.signal])
+                stats = self.stats.get(file, plan, "column:" + plan.signal, free_text=False)
+                stats.cells += int(present.sum())
+                stats.matches += int(present.sum())
+            if plan.role in ("identifier", "name", "address"):
+                rest = self._identifier_column(batch, file, plan, raw, present)
+                if plan.role == "name":
+                    names = plan.validate(fold_width(raw))
+                elif plan.role == "address":
+                    addresses = plan.validate(fold_width(raw))
+                if rest.any():
+                    self._text_column(batch, file, plan, raw, rest)
+            elif plan.role in ("sex", "birth_date", "age"):
+                self._attribute_column(batch, plan, raw, present)
+            else:
+                self._text_column(batch, file, plan, raw, present)
+        if self.options.person_key:
+            batch.add_key(0, self._custom_key(frame))
+        elif names is not None and addresses is not None:
+            batch.add_key(KEY_RANKS["name_address"],
+                          "name_address:" + names + "|" + addresses)
+        keys = batch.row_keys()
+        rows = pl.DataFrame({"key": keys, "flags": batch.flags})
+        rows = rows.filter((pl.col("flags") > 0) | pl.col("key").is_not_null())
+        self.persons.add(rows)
+        for points in batch.points:
+            self.persons.add_points(pl.DataFrame({"key": keys.gather(points["row"]),
+                                                  "point": points["point"]})
+                                    .drop_nulls())
+        self.organisations += batch.organisations
+        self.rows += frame.height
+
+    def _custom_key(self, frame: pl.DataFrame) -> pl.Series:
+        columns = self.options.person_key or []
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise InputError(f"--person-key column not found: {', '.join(missing)}",
+                             field="--person-key")
+        parts = [fold_width(frame[c]).str.strip_chars().str.to_lowercase() for c in columns]
+        key_frame = pl.DataFrame({f"p{i}": p for i, p in enumerate(parts)})
+        any_present = pl.any_horizontal([pl.col(c).is_not_null() & (pl.col(c) != "")
+                                         for c in key_frame.columns])
+        return key_frame.select(
+            pl.when(any_present)
+            .then(pl.lit("custom:") + pl.concat_str(key_frame.columns, separator="\x1f",
+                                                    ignore_nulls=False).fill_null(""))
+            .alias("key"))["key"]
+
+    def scan_file(self, source: SourceFile) -> None:
+        plans: list[ColumnPlan] | None = None
+        for frame in read_batches(source, encoding=self.options.encoding,
+                                  skip_bad_rows=self.options.skip_bad_rows,
+                                  batch_rows=self.options.batch_rows):
+            if plans is None or set(frame.columns) != {p.column for p in plans}:
+                plans = plan_columns(frame)
+            if frame.height:
+                self.scan_batch(str(source.path), frame, plans)
+            if self.options.progress:
+                self.options.progress(frame.height)
+
+
+def scan(paths: list[Path], options: ScanOptions) -> RawScan:
+    files, warnings = discover(paths)
+    scanner = Scanner(options)
+    for source in files:
+        scanner.scan_file(source)
+        if source.rows == 0:
+            warnings.append(f"{source.path}: no data rows")
+        if source.skipped_rows:
+            warnings.append(f"{source.path}: skipped {source.skipped_rows} malformed rows")
+    if scanner.persons.unkeyed_rows_with_pi:
+        warnings.append(
+            f"{scanner.persons.unkeyed_rows_with_pi} rows hold personal information but no "
+            "identifier to tell whose it is; they are not in the person counts "
+            "(use --person-key to name the columns that identify a person)")
+    return RawScan(
+        files=files,
+        persons=scanner.persons.result(),
+        column_stats=scanner.stats.finish(),
+        rows=scanner.rows,
+        unkeyed_rows_with_pi=scanner.persons.unkeyed_rows_with_pi,
+        organisations=scanner.organisations,
+        warnings=warnings,
+        person_key=options.person_key,
+    )
+
+
+__all__ = ["ADDRESS", "NAME", "RawScan", "ScanOptions", "Scanner", "scan"]
