@@ -25,6 +25,7 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "chujing.cli.assess",
     "chujing.cli.rules",
+    "chujing.cli.scan",
 ]
 
 for _name in COMMAND_MODULES:
