@@ -35,7 +35,9 @@ for _name in COMMAND_MODULES:
 def main() -> None:
     """Entry point: runs the app and turns known errors into one line and an exit code."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except ChujingError as exc:
         print(f"chujing: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)

@@ -1,0 +1,3 @@
+from chujing.cli import main
+
+main()
