@@ -54,7 +54,8 @@ class Finding:
     citation: dict[str, str]
     applies: bool | None
     status: str  # applies | not_applicable | defeated | unknown | in_force | superseded
-    explanation: dict[str, str]
+    # A dict, or a function that builds it: explanations are written only when someone reads them.
+    explain: Any
     item: int | None = None
     route: str | None = None
     figures: list[Figure] = field(default_factory=list)
@@ -62,6 +63,12 @@ class Finding:
     unknown_facts: list[str] = field(default_factory=list)
     interpretation: bool = False
     note: str | None = None
+
+    @property
+    def explanation(self) -> dict[str, str]:
+        if callable(self.explain):
+            self.explain = self.explain()
+        return self.explain
 
     def to_dict(self) -> dict[str, Any]:
         d = {
@@ -177,9 +184,11 @@ class Decision:
     rulebook_version: str
     rulebook_hash: str
     summary: dict[str, str]
-    findings: list[Finding]
-    obligations: list[Obligation]
-    headroom: list[Headroom]
+    # The trace, obligations and headroom are lists, or functions that build them on first use:
+    # routing a batch need not pay for texts nobody reads.
+    _findings: Any
+    _obligations: Any
+    _headroom: Any
     questions: list[Question]
     items: list[ItemDecision]
     counts: dict[str, Any]
@@ -187,6 +196,24 @@ class Decision:
     risks: list[Risk] = field(default_factory=list)
     notes: list[dict[str, str]] = field(default_factory=list)
     scenario_hash: str | None = None
+
+    @property
+    def findings(self) -> list[Finding]:
+        if callable(self._findings):
+            self._findings = self._findings()
+        return self._findings
+
+    @property
+    def obligations(self) -> list[Obligation]:
+        if callable(self._obligations):
+            self._obligations = self._obligations()
+        return self._obligations
+
+    @property
+    def headroom(self) -> list[Headroom]:
+        if callable(self._headroom):
+            self._headroom = self._headroom()
+        return self._headroom
 
     def to_dict(self) -> dict[str, Any]:
         d = {

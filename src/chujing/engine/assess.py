@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
+from functools import partial
 from typing import Any
 
 from chujing.decision import (
@@ -67,7 +68,6 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
         overall = first.overall
     pathway = Pathway(overall) if overall else Pathway.needs_information
 
-    findings = _findings(book, rs, day, first)
     item_decisions = _item_decisions(items, first, rs)
     counts = _counts_out(rs, day, tally, first)
     notes += _notes(scenario, tally, first)
@@ -77,12 +77,13 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
         "decision.any_important_data": any(it.kind == DataKind.important_data for it in items),
         "decision.any_export": bool(items),
     }
-    obligations = _obligations(book, rs, base, first, decision_facts)
-    headroom = _headroom(book, rs, base, first)
     summary = _summary(pathway, item_decisions, questions, possible, first, book)
     return Decision(
         pathway=pathway, as_of=day, rulebook_version=book.version, rulebook_hash=book.hash,
-        summary=summary, findings=findings, obligations=obligations, headroom=headroom,
+        summary=summary,
+        _findings=partial(_findings, book, rs, day, first),
+        _obligations=partial(_obligations, book, rs, base, first, decision_facts),
+        _headroom=partial(_headroom, book, rs, base, first),
         questions=questions, items=item_decisions, counts=counts,
         possible_pathways=possible if len(possible) > 1 else [], notes=notes,
     )
@@ -204,17 +205,17 @@ def _findings(book: Rulebook, rs: RuleSet, day: date, first: PassResult) -> list
     out: list[Finding] = []
     if rs.counting:
         c = rs.counting
-        out.append(Finding(rule=c.id, kind="counting", citation=c.rule.citation.model_dump(),
-                           applies=True, status="in_force", explanation=c.rule.summary.model_dump(),
-                           note=c.rule.note))
+        out.append(Finding(rule=c.id, kind="counting", citation=c.citation, applies=True,
+                           status="in_force", explain=c.summary, note=c.rule.note))
     by_id = {r.id: r for r in rs.route_rules}
     for i, res in enumerate(first.items):
         for rid, v in res.results.items():
             rule = by_id[rid]
-            figs = figures(rule, res.facts)
+            figs = figures(rule, res.facts) if rule.condition.comparisons else []
+            defeated_by = res.defeated.get(rid, [])
             if v is None:
                 status = "unknown"
-            elif v and rid in res.defeated:
+            elif v and defeated_by:
                 status = "defeated"
             elif v:
                 status = "applies"
@@ -222,38 +223,27 @@ def _findings(book: Rulebook, rs: RuleSet, day: date, first: PassResult) -> list
                 status = "not_applicable"
             unknown = rule.condition.unknown_facts(res.facts) if v is None else []
             out.append(Finding(
-                rule=rid, kind=rule.kind, citation=rule.rule.citation.model_dump(), applies=v,
-                status=status, item=i, route=rule.rule.route, figures=figs,
-                explanation=explanation(rule, status, res.facts, figs, book,
-                                        res.defeated.get(rid), unknown),
-                defeated_by=res.defeated.get(rid, []), unknown_facts=unknown,
+                rule=rid, kind=rule.kind, citation=rule.citation, applies=v, status=status, item=i,
+                route=rule.rule.route, figures=figs,
+                explain=partial(explanation, rule, status, res.facts, figs, book, defeated_by, unknown),
+                defeated_by=defeated_by, unknown_facts=unknown,
                 interpretation=rule.rule.interpretation, note=rule.rule.note,
             ))
     for r in rs.definitions:
-        out.append(Finding(rule=r.id, kind="definition", citation=r.rule.citation.model_dump(),
-                           applies=True, status="in_force", explanation=r.rule.summary.model_dump(),
-                           note=r.rule.note))
-    out += _superseded(book, day)
+        out.append(Finding(rule=r.id, kind="definition", citation=r.citation, applies=True,
+                           status="in_force", explain=r.summary, note=r.rule.note))
+    for r in rs.superseded:
+        out.append(Finding(rule=r.id, kind=r.kind, citation=r.citation, applies=False,
+                           status="superseded", route=r.rule.route, explain=partial(_superseded_text, r)))
     return out
 
 
-def _superseded(book: Rulebook, day: date) -> list[Finding]:
-    out = []
-    for r in book.rules.values():
-        if not r.superseded_by or r.active_to >= day or r.kind not in ("trigger", "exemption", "counting"):
-            continue
-        inst_to = r.instrument.effective_to
-        if inst_to and inst_to < day:
-            continue
-        by, since, cite = r.superseded_by
-        cz = cite.zh if cite else by
-        ce = cite.en if cite else by
-        out.append(Finding(
-            rule=r.id, kind=r.kind, citation=r.rule.citation.model_dump(), applies=False,
-            status="superseded", route=r.rule.route,
-            explanation={"zh": f"自{since}起不再适用，由{cz}取代。", "en": f"No longer applied since {since}: superseded under {ce}."},
-        ))
-    return out
+def _superseded_text(r: CompiledRule) -> dict[str, str]:
+    by, since, cite = r.superseded_by
+    cz = cite.zh if cite else by
+    ce = cite.en if cite else by
+    return {"zh": f"自{since}起不再适用，由{cz}取代。",
+            "en": f"No longer applied since {since}: superseded under {ce}."}
 
 
 def _item_decisions(items, first: PassResult, rs: RuleSet) -> list[ItemDecision]:
@@ -313,12 +303,14 @@ def _notes(scenario: Scenario, tally, first: PassResult) -> list[dict[str, str]]
 
 def _obligations(book: Rulebook, rs: RuleSet, base, first: PassResult, dfacts) -> list[Obligation]:
     out: list[Obligation] = []
+    whole = [(None, {**base, **dfacts})]
+    per_items = None
     for r in rs.obligations:
         per_item = any(f.startswith("item.") for f in r.condition.facts) or (
             r.rule.deadline and r.rule.deadline.from_.startswith("item."))
-        contexts = ([(i, {**res.facts, **dfacts}) for i, res in enumerate(first.items)]
-                    if per_item else [(None, {**base, **dfacts})])
-        for item, f in contexts:
+        if per_item and per_items is None:
+            per_items = [(i, {**res.facts, **dfacts}) for i, res in enumerate(first.items)]
+        for item, f in (per_items if per_item else whole):
             v = r.condition.evaluate(f)
             if v is False:
                 continue
@@ -327,8 +319,8 @@ def _obligations(book: Rulebook, rs: RuleSet, base, first: PassResult, dfacts) -
 
 
 def _obligation(book: Rulebook, r: CompiledRule, f: dict, item, conditional: bool) -> Obligation:
-    ob = Obligation(rule=r.id, topic=r.rule.topic, citation=r.rule.citation.model_dump(),
-                    text=r.rule.summary.model_dump(), conditional=conditional, item=item,
+    ob = Obligation(rule=r.id, topic=r.rule.topic, citation=r.citation,
+                    text=r.summary, conditional=conditional, item=item,
                     timing=r.rule.timing,
                     retention_years=r.rule.retention.years if r.rule.retention else None)
     d = r.rule.deadline

@@ -80,9 +80,13 @@ def history_facts(base: dict[str, Any], entry: HistoryEntry) -> dict[str, Any]:
     return f
 
 
+_PI = frozenset(str(k) for k in PI_KINDS)
+_SENSITIVE = frozenset(str(k) for k in SENSITIVE_KINDS)
+
+
 def is_pi(kind: DataKind | str) -> bool:
-    return DataKind(kind) in PI_KINDS
+    return kind in _PI  # StrEnum members hash and compare as their string value
 
 
 def is_sensitive(kind: DataKind | str) -> bool:
-    return DataKind(kind) in SENSITIVE_KINDS
+    return kind in _SENSITIVE

@@ -39,14 +39,16 @@ class CompiledRule:
     superseded_by: tuple[str, date, Text | None] | None = None
     overrides: frozenset[str] = frozenset()
     unaffected: frozenset[str] = frozenset()
+    id: str = ""
+    kind: str = ""
+    citation: dict[str, str] = field(default_factory=dict)
+    summary: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def id(self) -> str:
-        return self.rule.id
-
-    @property
-    def kind(self) -> str:
-        return self.rule.kind
+    def __post_init__(self) -> None:
+        self.id = self.rule.id
+        self.kind = self.rule.kind
+        self.citation = self.rule.citation.model_dump()
+        self.summary = self.rule.summary.model_dump()
 
     @property
     def effective_to(self) -> date | None:
@@ -69,6 +71,8 @@ class RuleSet:
     risks: list[CompiledRule]
     counting: CompiledRule | None
     definitions: list[CompiledRule]
+    # Rules of instruments still in force that a later rule has superseded (for the trace).
+    superseded: list[CompiledRule] = field(default_factory=list)
 
     @property
     def route_rules(self) -> list[CompiledRule]:
@@ -294,6 +298,10 @@ def _build_epochs(book: Rulebook) -> None:
             risks=[r for r in live if r.kind == "risk"],
             counting=counting[0] if counting else None,
             definitions=[r for r in live if r.kind == "definition"],
+            superseded=[r for r in book.rules.values()
+                        if r.superseded_by and r.active_to < day
+                        and r.kind in ("trigger", "exemption", "counting")
+                        and not (r.instrument.effective_to and r.instrument.effective_to < day)],
         ))
     book._epochs = epochs
     book._sets = sets

@@ -1,0 +1,104 @@
+"""Benchmark the engine: decisions/s over generated scenarios in-process, and the cold CLI.
+
+    python bench/assess.py [--n 100000] [--cli-runs 15]
+
+Targets (issue 2): ≥ 20,000 decisions/s on one core; cold `chujing assess` ≤ 0.4 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+KINDS = ["personal_information", "sensitive_personal_information", "important_data", "general"]
+GROUNDS = ["contract", "hr", "emergency", "statutory_duty", "transit", "trade_no_pi"]
+
+
+def generate(n: int, seed: int = 7) -> list[dict]:
+    rnd = random.Random(seed)
+    start = date(2022, 9, 1)
+    span = (date(2026, 11, 23) - start).days
+    out = []
+    for _ in range(n):
+        day = start + timedelta(days=rnd.randrange(span))
+        items = [{"kind": rnd.choice(KINDS), "subjects": rnd.choice([50, 9_999, 10_000, 99_999, 100_000,
+                                                                      rnd.randrange(2_000_000)]),
+                  "important_data": {"notified": rnd.random() < 0.5}}
+                 for _ in range(rnd.randint(1, 3))]
+        out.append({
+            "as_of": day,
+            "processor": {"ciio": rnd.random() < 0.1, "pi_subjects_processed": rnd.randrange(3_000_000)},
+            "transfer": {"grounds": rnd.sample(GROUNDS, rnd.randint(0, 1)), "domestic_data_added": False,
+                         "data": items},
+            "history": [{"date": day - timedelta(days=rnd.randrange(1, 200)), "kind": "personal_information",
+                         "subjects": rnd.randrange(200_000)}] if rnd.random() < 0.3 else [],
+        })
+    return out
+
+
+def bench_engine(n: int) -> dict:
+    from chujing import Scenario, assess
+    from chujing.rulebook import default_rulebook
+
+    book = default_rulebook()
+    raw = generate(n)
+    t0 = time.perf_counter()
+    scenarios = [Scenario.model_validate(r) for r in raw]
+    t_parse = time.perf_counter() - t0
+    assess(scenarios[0], book)  # warm caches
+    t0 = time.perf_counter()
+    routes: dict[str, int] = {}
+    for s in scenarios:
+        p = assess(s, book).pathway.value
+        routes[p] = routes.get(p, 0) + 1
+    t_assess = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for s in scenarios[: n // 10]:
+        assess(s, book).to_dict()
+    t_json = (time.perf_counter() - t0) * 10
+    return {"n": n, "assess_per_s": n / t_assess, "parse_per_s": n / t_parse,
+            "assess_plus_to_dict_per_s": n / t_json, "routes": routes}
+
+
+def bench_cli(runs: int) -> dict:
+    exe = str(Path(sys.executable).with_name("chujing"))
+    example = str(ROOT / "examples" / "saas-300k-users.yaml")
+
+    def timed(cmd: list[str]) -> float:
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        return time.perf_counter() - t0
+
+    timed([exe, "assess", example])
+    cli = [timed([exe, "assess", example]) for _ in range(runs)]
+    py = [timed([sys.executable, "-c", "pass"]) for _ in range(runs)]
+    return {"cli_median_s": statistics.median(cli), "cli_max_s": max(cli),
+            "python_startup_median_s": statistics.median(py)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--cli-runs", type=int, default=15)
+    args = ap.parse_args()
+    e = bench_engine(args.n)
+    print(f"engine: {e['n']:,} generated scenarios, one core")
+    print(f"  assess():              {e['assess_per_s']:>10,.0f} decisions/s   (target ≥ 20,000)")
+    print(f"  assess() + to_dict():  {e['assess_plus_to_dict_per_s']:>10,.0f} decisions/s")
+    print(f"  Scenario validation:   {e['parse_per_s']:>10,.0f} scenarios/s")
+    print(f"  routes: {e['routes']}")
+    c = bench_cli(args.cli_runs)
+    print(f"cli: `chujing assess examples/saas-300k-users.yaml`, {args.cli_runs} cold runs")
+    print(f"  median {c['cli_median_s']:.3f} s, max {c['cli_max_s']:.3f} s   (target ≤ 0.4 s)")
+    print(f"  bare `python -c pass`: {c['python_startup_median_s']:.3f} s")
+
+
+if __name__ == "__main__":
+    main()
