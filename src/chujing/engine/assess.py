@@ -207,7 +207,7 @@ def _findings(book: Rulebook, rs: RuleSet, day: date, first: PassResult) -> list
         c = rs.counting
         out.append(Finding(rule=c.id, kind="counting", citation=c.citation, applies=True,
                            status="in_force", explain=c.summary, note=c.rule.note))
-    by_id = {r.id: r for r in rs.route_rules}
+    by_id = rs.by_id
     for i, res in enumerate(first.items):
         for rid, v in res.results.items():
             rule = by_id[rid]
@@ -247,7 +247,7 @@ def _superseded_text(r: CompiledRule) -> dict[str, str]:
 
 
 def _item_decisions(items, first: PassResult, rs: RuleSet) -> list[ItemDecision]:
-    by_id = {r.id: r for r in rs.route_rules}
+    by_id = rs.by_id
     out = []
     for i, (it, res) in enumerate(zip(items, first.items, strict=True)):
         route = res.route or "needs_information"

@@ -17,7 +17,10 @@ def base_facts(s: Scenario) -> dict[str, Any]:
     return {
         "processor.ciio": p.ciio,
         "processor.pi_subjects_processed": p.pi_subjects_processed,
-        "processor.ftz": p.ftz,
+        # design.md: `ftz: null` means the handler is not registered in a zone (not "unknown"),
+        # so national users are not asked about zones; the same for the city of registration.
+        "processor.ftz": p.ftz or "none",
+        "processor.registered_city": p.registered_city or (p.ftz.split("_")[0] if p.ftz else "none"),
         "processor.sector": p.sector,
         "processor.independent_legal_person": p.independent_legal_person,
         "processor.data_stored_in_ftz": p.data_stored_in_ftz,
@@ -56,9 +59,12 @@ def item_facts(base: dict[str, Any], item: DataItem) -> dict[str, Any]:
         "item.subjects": item.subjects,
         "item.important_data_notified": notified,
         "item.important_data_notified_date": idf.notified_date if idf else None,
-        "item.list_item": idf.list_item if idf else None,
+        # No list item named means "none named" (engine/ftz.py notes how to find one).
+        "item.list_item": (idf.list_item if idf else None) or "none",
         "item.export_controlled": item.export_controlled,
         "item.hgr_approved": item.hgr_approved,
+        "item.ota_filed_miit": item.ota_filed_miit,
+        "item.list_route": item.list_route,
     })
     return f
 
@@ -70,7 +76,8 @@ def history_facts(base: dict[str, Any], entry: HistoryEntry) -> dict[str, Any]:
         "item.kind": str(entry.kind),
         "item.population": entry.population,
         "item.subjects": entry.subjects,
-        "item.list_item": entry.list_item,
+        "item.list_item": entry.list_item or "none",
+        "item.modality": str(entry.modality) if entry.modality else None,
         "item.categories": frozenset(),
         "item.fields": frozenset(),
         "item.important_data_notified": None,

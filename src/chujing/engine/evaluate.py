@@ -115,15 +115,13 @@ def run_pass(rs: RuleSet, items: list[DataItem], item_facts: list[dict[str, Any]
 
 
 def _excluded_now(rs: RuleSet, item: DataItem, facts: dict[str, Any]) -> Tri:
-    kind = str(item.kind)
     unknown = False
-    for r in rs.exemptions:
-        if r.rule.excluded_from_count and kind in r.rule.scope:
-            v = r.condition.evaluate(facts)
-            if v is True:
-                return True
-            if v is None:
-                unknown = True
+    for r in rs.count_exclusions_for(item.kind):
+        v = r.condition.evaluate(facts)
+        if v is True:
+            return True
+        if v is None:
+            unknown = True
     return None if unknown else False
 
 
@@ -167,16 +165,10 @@ def _current_counts(items: list[DataItem], excluded: list[Tri], tally: HistoryTa
 
 
 def _decide_item(rs: RuleSet, kind: str, facts: dict[str, Any], excluded: Tri) -> ItemResult:
-    results: dict[str, Tri] = {}
-    for r in rs.exemptions:
-        if kind in r.rule.scope:
-            results[r.id] = r.condition.evaluate(facts)
-    for r in rs.triggers:
-        if kind in r.rule.scope:
-            results[r.id] = r.condition.evaluate(facts)
-    by_id = {r.id: r for r in rs.route_rules}
+    results: dict[str, Tri] = {r.id: r.condition.evaluate(facts) for r in rs.route_rules_for(kind)}
+    by_id = rs.by_id
     effective, defeated = resolve(results, by_id)
-    if any(v is None for v in results.values()):
+    if None in results.values():
         route = None
     else:
         route = strictest(by_id[rid] for rid in effective if by_id[rid].kind == "trigger")
@@ -186,6 +178,8 @@ def _decide_item(rs: RuleSet, kind: str, facts: dict[str, Any], excluded: Tri) -
 def resolve(results: dict[str, Tri], by_id: dict[str, CompiledRule]) -> tuple[set[str], dict[str, list[str]]]:
     """Rules that apply and are not defeated by another effective rule (a fixed point)."""
     applying = {rid for rid, v in results.items() if v is True}
+    if not any(by_id[rid].overrides for rid in applying):
+        return applying, {}
     effective = set(applying)
     for _ in range(len(applying) + 1):
         defeated: dict[str, list[str]] = {}

@@ -74,9 +74,32 @@ class RuleSet:
     # Rules of instruments still in force that a later rule has superseded (for the trace).
     superseded: list[CompiledRule] = field(default_factory=list)
 
+    _by_kind: dict[str, list[CompiledRule]] = field(default_factory=dict)
+    _excluding: dict[str, list[CompiledRule]] = field(default_factory=dict)
+    by_id: dict[str, CompiledRule] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {r.id: r for r in self.exemptions + self.triggers}
+
     @property
     def route_rules(self) -> list[CompiledRule]:
         return self.exemptions + self.triggers
+
+    def route_rules_for(self, kind: str) -> list[CompiledRule]:
+        """Exemptions then triggers whose scope covers this data kind (cached)."""
+        rules = self._by_kind.get(kind)
+        if rules is None:
+            rules = [r for r in self.exemptions + self.triggers if kind in r.rule.scope]
+            self._by_kind[kind] = rules
+        return rules
+
+    def count_exclusions_for(self, kind: str) -> list[CompiledRule]:
+        """Exemptions that leave a transfer of this kind out of the count (cached)."""
+        rules = self._excluding.get(kind)
+        if rules is None:
+            rules = [r for r in self.exemptions if r.rule.excluded_from_count and kind in r.rule.scope]
+            self._excluding[kind] = rules
+        return rules
 
 
 @dataclass
@@ -143,6 +166,7 @@ def load_rulebook(data_dir: Path | str | None = None) -> Rulebook:
     rules: dict[str, CompiledRule] = {}
     instruments: dict[str, Instrument] = {}
     instrument_files: dict[str, Path] = {}
+    raw_rules = {r.id: r for _, rf in parsed for r in rf.rules}
     for path, rf in parsed:
         inst = rf.instrument
         if inst.id in instruments:
@@ -155,7 +179,7 @@ def load_rulebook(data_dir: Path | str | None = None) -> Rulebook:
                 raise RulebookError(f"rule id is used twice (also in {rules[rule.id].file})",
                                     file=str(path), line=rule_line(path, i, "id"), rule=rule.id, field="id")
             try:
-                cond = compile_condition(rule.when, facts, word_sets)
+                cond = compile_condition(_composed_when(rule, raw_rules, path, i), facts, word_sets)
             except ConditionError as exc:
                 raise RulebookError(str(exc), file=str(path), line=rule_line(path, i, "when"),
                                     rule=rule.id, field=exc.path) from None
@@ -171,6 +195,40 @@ def load_rulebook(data_dir: Path | str | None = None) -> Rulebook:
                     facts, words)
     _build_epochs(book)
     return book
+
+
+def _gated_when(rule: Rule, raw: dict[str, Rule], path: Path, index: int) -> list:
+    parts = []
+    for gid in rule.gates:
+        gate = raw.get(gid)
+        if gate is None or gate.kind != "gate":
+            raise RulebookError(f"gates names {gid!r}, which is not a gate rule", file=str(path),
+                                line=rule_line(path, index, "gates"), rule=rule.id, field="gates")
+        if gate.when is not None:
+            parts.append(gate.when)
+    if rule.when is not None:
+        parts.append(rule.when)
+    return parts
+
+
+def _composed_when(rule: Rule, raw: dict[str, Rule], path: Path, index: int):
+    """`when` with the rule's gates ANDed in, and `unless_any`: none of the named triggers holds
+    (each for the data kinds in its own scope). How an FTZ list says "data not on the list"."""
+    parts = _gated_when(rule, raw, path, index)
+    if rule.unless_any:
+        listed = []
+        for pat in rule.unless_any:
+            hits = [r for rid, r in raw.items() if fnmatch.fnmatchcase(rid, pat) and r.kind == "trigger"]
+            if not hits:
+                raise RulebookError(f"unless_any names {pat!r}, which matches no trigger", file=str(path),
+                                    line=rule_line(path, index, "unless_any"), rule=rule.id, field="unless_any")
+            for t in hits:
+                t_parts = [{"item.kind": list(t.scope)}] + _gated_when(t, raw, path, index)
+                listed.append({"all": t_parts})
+        parts.append({"not": {"any": listed}})
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else {"all": parts}
 
 
 def _err(rule: CompiledRule, message: str, field: str | None = None) -> RulebookError:
@@ -221,9 +279,21 @@ def _apply_supersession(rules: dict[str, CompiledRule], instruments: dict[str, I
                 old.superseded_by = (rule.instrument.id if citation else rule.id, start, citation)
 
 
+def _match_overrides(rule: CompiledRule, rules: dict[str, CompiledRule]) -> set[str]:
+    """A glob names the exemptible triggers it matches (so `ftz/*` reaches every list item a national
+    ground beats, not the lists' gates or non-exemptible items); an exact id must be one."""
+    out: set[str] = set()
+    for pat in rule.rule.overrides:
+        hits = _match([pat], rules, rule, "overrides")
+        if any(ch in pat for ch in "*?["):
+            hits = {rid for rid in hits if rules[rid].kind == "trigger" and rules[rid].rule.exemptible}
+        out |= hits
+    return out
+
+
 def _resolve_relations(rules: dict[str, CompiledRule]) -> None:
     for rule in rules.values():
-        rule.overrides = frozenset(_match(rule.rule.overrides, rules, rule, "overrides"))
+        rule.overrides = frozenset(_match_overrides(rule, rules))
         rule.unaffected = frozenset(_match(rule.rule.unaffected, rules, rule, "unaffected"))
         for rid in rule.overrides:
             target = rules[rid]
