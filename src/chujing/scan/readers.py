@@ -310,6 +310,7 @@ def _csv(source: SourceFile, *, encoding: str | None, skip_bad_rows: bool,
         raise InputError(f"unknown encoding '{enc}'", field="--encoding") from None
     source.encoding = enc
     utf8_path, temporary = path, False
+    first_bad: list = []  # the first malformed row, when not skipping
     if codecs.lookup(enc).name not in ("utf-8", "utf-8-sig"):
         utf8_path, temporary = _transcode(path, enc), True
     else:
@@ -332,12 +333,10 @@ def _csv(source: SourceFile, *, encoding: str | None, skip_bad_rows: bool,
 
         def on_invalid(row: pacsv.InvalidRow) -> str:
             bad.append(row.number if row.number is not None else -1)
-            if not skip_bad_rows:
-                raise InputError(
-                    f"row has {row.actual_columns} fields, expected {row.expected_columns} "
-                    "(use --skip-bad-rows to skip such rows)",
-                    file=str(path), line=row.number)
-            return "skip"
+            if skip_bad_rows:
+                return "skip"
+            first_bad.append(row)
+            return "error"
 
         reader = pacsv.open_csv(
             utf8_path,
@@ -362,6 +361,12 @@ def _csv(source: SourceFile, *, encoding: str | None, skip_bad_rows: bool,
         source.skipped_rows = len(bad)
         source.skipped_lines = [b for b in bad if b >= 0]
     except pa.ArrowException as exc:
+        if first_bad:
+            row = first_bad[0]
+            raise InputError(
+                f"row has {row.actual_columns} fields, expected {row.expected_columns} "
+                "(use --skip-bad-rows to skip such rows)", file=str(path), line=row.number,
+            ) from None
         raise InputError(f"not a readable CSV file ({_short(exc).split(':')[0]})",
                          file=str(path)) from exc
     finally:

@@ -34,5 +34,5 @@ DETECTOR = Detector(
     category=None,
     validate=validate,
     header_hints=("信用代码", "统一社会", "uscc", "credit_code", "税号", "tax_id"),
-    text_pattern=r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}",
+    text_pattern=r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}[0-9A-Za-z]*",
 )

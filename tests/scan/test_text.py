@@ -1,0 +1,77 @@
+"""Free-text detection: identifiers inside Chinese sentences, with the traps of issue 4."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from chujing.scan.normalise import fold_width
+from chujing.scan.text import detect_in_text
+
+
+def found(text: str) -> set[tuple[str, str]]:
+    texts = fold_width(pl.Series([text], dtype=pl.Utf8))
+    out = detect_in_text(pl.Series([0], dtype=pl.UInt32), texts)
+    return {(d, v) for d, v in zip(out["detector"], out["value"], strict=True)}
+
+
+CASES = [
+    ("手机13812345678联系", {("cn_mobile", "13812345678")}),
+    ("请拨打138-1234-5678或+86 139 1234 5678", {("cn_mobile", "13812345678"),
+                                             ("cn_mobile", "13912345678")}),
+    ("电话：１３８１２３４５６７８", {("cn_mobile", "13812345678")}),  # full-width digits
+    ("身份证11010519491231002X已核验", {("cn_resident_id", "11010519491231002X")}),
+    ("身份证１１０１０５１９４９１２３１００２Ｘ", {("cn_resident_id", "11010519491231002X")}),
+    ("卡号6222021234567890128", {("bank_card", "6222021234567890128"),
+                               ("keyword:financial_account", "卡号")}),
+    ("邮箱zhang.wei@example.com。", {("email", "zhang.wei@example.com")}),
+    ("护照号码：E12345678", {("travel_document", "E12345678")}),
+    ("IMEI:356938035643809", {("imei", "356938035643809")}),
+    ("车牌京A12345违停", {("cn_plate", "京A12345")}),
+    ("登录IP 10.2.3.4", {("ipv4", "10.2.3.4")}),
+    ("患者张伟，男", {("cn_person_name", "张伟")}),
+    ("王小明先生来电", {("cn_person_name", "王小明")}),
+    ("确诊糖尿病", {("keyword:medical_health", "确诊"), ("keyword:medical_health", "糖尿病")}),
+]
+
+TRAPS = [
+    "订单号202401011234567890",  # 20-digit order number
+    "订单号110105194912310021",  # ID-shaped, wrong check digit
+    "单号91381234567800",  # a phone number inside a longer number
+    "9138 1234 5678",  # phone shape after a leading digit
+    "手机138****5678",  # masked
+    "身份证110105********1234",  # masked
+    "卡号 6222021234567890129",  # Luhn fails (the keyword still counts)
+    "编号1234567890123452",  # Luhn passes, no issuer prefix
+    "订单E12345678",  # passport shape without context
+    "版本1.2.3",  # not an IP
+    "时间12:30:45",  # not IPv6
+    "高血糖指标",  # surname-initial word without a cue is not a name
+    "明天上午开会",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_found_in_text(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text", TRAPS)
+def test_traps_yield_no_identifier(text):
+    identifiers = {(d, v) for d, v in found(text) if not d.startswith("keyword:")}
+    assert identifiers == set()
+
+
+def test_rid_wins_over_card_for_gansu_ids():
+    # Gansu IDs start with 62 like UnionPay cards; a valid ID is an ID.
+    from stdnum import luhn
+    from stdnum.cn import ric
+
+    for seq in range(1000):
+        body = f"62010219800101{seq:03d}"
+        number = body + ric.calc_check_digit(body + "0")
+        if number[-1] != "X" and luhn.is_valid(number):
+            assert found(f"证件{number}") == {("cn_resident_id", number)}
+            break
+    else:  # pragma: no cover
+        pytest.skip("no Luhn-valid Gansu ID in range")
