@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "chujing.cli.assess",
     "chujing.cli.rules",
     "chujing.cli.scan",
+    "chujing.cli.ledger",
 ]
 
 for _name in COMMAND_MODULES:

@@ -1,0 +1,154 @@
+"""Counting: distinct persons per kind in a counting window, leaving out exempt and voided transfers.
+
+The window comes from the rulebook (`book.in_force(day)` and the engine's `window_start`): since
+1 January of the year today, since 1 January of the previous year under the regime before
+2024-03-22. A window from 1 January to a day of the same year is answered from `tally` (a few
+hundred rows at most); any other window is counted from `membership` directly.
+
+Transfers recorded without a manifest have declared counts only: they are added as declared
+(they cannot be deduplicated against anyone).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from chujing.ledger.models import KIND_PI, KIND_SPI
+from chujing.ledger.store import Ledger, _as_date
+
+
+@dataclass
+class WindowCounts:
+    start: date
+    end: date
+    rule: str | None = None
+    pi: int = 0  # every distinct person exported (deduplicated + declared)
+    spi: int = 0
+    by_population: dict[str, int] = field(default_factory=dict)
+    dedup_by_population: dict[str, int] = field(default_factory=dict)
+    deduplicated: dict[str, int] = field(default_factory=dict)
+    declared: dict[str, int] = field(default_factory=dict)
+    declared_transfers: list[dict[str, Any]] = field(default_factory=list)
+    last_day: date | None = None  # date of the latest counted transfer in the window
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"personal_information": self.pi, "sensitive_personal_information": self.spi,
+                "by_population": dict(sorted(self.by_population.items())),
+                "deduplicated": self.deduplicated, "declared": self.declared}
+
+
+def window_for(book, day: date) -> tuple[date, str | None]:
+    """The counting window's first day on `day`, and the counting rule that says so."""
+    from chujing.engine.evaluate import window_start
+    from chujing.errors import RulebookError
+
+    rs = book.in_force(day)
+    start = window_start(rs, day)
+    if start is None:
+        raise RulebookError(f"no counting rule in the rulebook is in force on {day}")
+    return start, rs.counting.id if rs.counting else None
+
+
+def _single_year(start: date, end: date) -> bool:
+    return (start.month, start.day) == (1, 1) and start.year == end.year
+
+
+def count_window(ledger: Ledger, conn, start: date, end: date) -> WindowCounts:
+    from sqlalchemy import text
+
+    out = WindowCounts(start, end)
+    if end < start:
+        return out
+    names = {code: name for name, code in conn.execute(text("SELECT name, code FROM populations"))}
+    if _single_year(start, end):
+        rows = conn.execute(text("SELECT kind, SUM(persons) FROM tally WHERE year = :y AND day <= :d "
+                                 "GROUP BY kind"), {"y": start.year, "d": end.toordinal()}).all()
+    else:
+        rows = conn.execute(text(
+            "SELECT kind, COUNT(*) FROM (SELECT DISTINCT kind, person FROM membership "
+            "WHERE year BETWEEN :y0 AND :y1 AND day BETWEEN :d0 AND :d1 AND counted = :t) q "
+            "GROUP BY kind"), {"y0": start.year, "y1": end.year, "d0": start.toordinal(),
+                               "d1": end.toordinal(), "t": True}).all()
+    dedup = {int(k): int(n) for k, n in rows if n}
+    out.deduplicated = {"personal_information": dedup.get(KIND_PI, 0),
+                        "sensitive_personal_information": dedup.get(KIND_SPI, 0)}
+    out.pi, out.spi = out.deduplicated["personal_information"], out.deduplicated["sensitive_personal_information"]
+    for code, n in dedup.items():
+        if code not in (KIND_PI, KIND_SPI):
+            out.by_population[names.get(code, str(code))] = n
+            out.dedup_by_population[names.get(code, str(code))] = n
+    declared = conn.execute(text(
+        "SELECT id, date, persons, sensitive_persons, populations FROM transfers "
+        "WHERE deduplicable = :f AND exempt = :f AND voided_at IS NULL "
+        "AND date BETWEEN :d0 AND :d1 ORDER BY date, seq"),
+        {"f": False, "d0": ledger.value(start), "d1": ledger.value(end)}).all()
+    dpi = dspi = 0
+    for tid, d, persons, sensitive, pops in declared:
+        d = _as_date(d)
+        pops = json.loads(pops)
+        out.declared_transfers.append({"id": tid, "date": d, "persons": int(persons),
+                                       "sensitive_persons": int(sensitive), "populations": pops})
+        dpi += int(persons)
+        dspi += int(sensitive)
+        for name, n in pops.items():
+            out.by_population[name] = out.by_population.get(name, 0) + int(n)
+    out.declared = {"personal_information": dpi, "sensitive_personal_information": dspi}
+    out.pi += dpi
+    out.spi += dspi
+    last = conn.execute(text("SELECT MAX(date) FROM transfers WHERE exempt = :f AND voided_at IS NULL "
+                             "AND date BETWEEN :d0 AND :d1"),
+                        {"f": False, "d0": ledger.value(start), "d1": ledger.value(end)}).scalar()
+    out.last_day = _as_date(last) if last is not None else None
+    return out
+
+
+def new_persons(ledger: Ledger, conn, keys: dict[str, list[bytes]], start: date,
+                end: date) -> dict[str, int]:
+    """Of these persons, how many per kind are not yet counted in the window."""
+    from sqlalchemy import text
+
+    rows = ledger.staged_rows(conn, keys, create=False)
+    ledger.stage(conn, rows)
+    found = dict(conn.execute(text(
+        "SELECT s.kind, COUNT(*) FROM ledger_stage s WHERE NOT EXISTS (SELECT 1 FROM membership m "
+        "WHERE m.kind = s.kind AND m.year BETWEEN :y0 AND :y1 AND m.person = s.person "
+        "AND m.counted = :t AND m.day BETWEEN :d0 AND :d1) GROUP BY s.kind"),
+        {"y0": start.year, "y1": end.year, "d0": start.toordinal(), "d1": end.toordinal(),
+         "t": True}).all())
+    codes = ledger.population_codes(conn, [], create=False)
+    out = {}
+    for name, ks in keys.items():
+        code = KIND_PI if name == "pi" else KIND_SPI if name == "spi" else codes.get(name)
+        # A population the ledger has never seen: everyone in it is new.
+        out[name] = int(found.get(code, 0)) if code is not None else len(set(ks))
+    return out
+
+
+def sensitive_overlap(ledger: Ledger, conn, population: str, start: date, end: date) -> int:
+    """Persons of `population` in the window whose sensitive PI was also exported in it."""
+    from sqlalchemy import text
+
+    code = ledger.population_codes(conn, [], create=False).get(population)
+    if code is None:
+        return 0
+    p = {"c": code, "s": KIND_SPI, "y0": start.year, "y1": end.year, "d0": start.toordinal(),
+         "d1": end.toordinal(), "t": True}
+    return int(conn.execute(text(
+        "SELECT COUNT(*) FROM (SELECT DISTINCT person FROM membership WHERE kind = :c "
+        "AND year BETWEEN :y0 AND :y1 AND day BETWEEN :d0 AND :d1 AND counted = :t) a "
+        "WHERE EXISTS (SELECT 1 FROM membership m WHERE m.kind = :s AND m.year BETWEEN :y0 AND :y1 "
+        "AND m.person = a.person AND m.counted = :t AND m.day BETWEEN :d0 AND :d1)"), p).scalar())
+
+
+def recount(ledger: Ledger, conn, start: date, end: date) -> dict[int, int]:
+    """Distinct persons per kind code straight from `membership` (checks `tally`; slow when big)."""
+    from sqlalchemy import text
+
+    return {int(k): int(n) for k, n in conn.execute(text(
+        "SELECT kind, COUNT(*) FROM (SELECT DISTINCT kind, person FROM membership "
+        "WHERE year BETWEEN :y0 AND :y1 AND day BETWEEN :d0 AND :d1 AND counted = :t) q "
+        "GROUP BY kind"), {"y0": start.year, "y1": end.year, "d0": start.toordinal(),
+                           "d1": end.toordinal(), "t": True}).all()}
