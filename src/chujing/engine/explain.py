@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from chujing.decision import PATHWAY_LABELS, Figure
+from chujing.labels import COUNTER
 from chujing.rulebook.conditions import NUMERIC_OPS
 from chujing.rulebook.rulebook import CompiledRule, Rulebook
 
-COUNTER_LABELS = {
-    "count.pi": {"zh": "累计出境个人信息人数", "en": "people whose PI was exported this window"},
-    "count.spi": {"zh": "累计出境敏感个人信息人数", "en": "people whose sensitive PI was exported this window"},
-    "count.population": {"zh": "该人群累计出境人数", "en": "people of this population exported this window"},
-}
+COUNTER_LABELS = COUNTER
 
 
 def figures(rule: CompiledRule, facts: dict[str, Any]) -> list[Figure]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from chujing.labels import STATUS
+
 ROUTE_TITLE = {"zh": "出境路径", "en": "Route"}
 HEAD = {
     "reasons": {"zh": "依据", "en": "Why"},
@@ -14,14 +16,6 @@ HEAD = {
     "notes": {"zh": "说明", "en": "Notes"},
     "trace": {"zh": "判定过程", "en": "Decision trace"},
     "rulebook": {"zh": "规则库", "en": "Rulebook"},
-}
-STATUS = {
-    "applies": {"zh": "适用", "en": "applies"},
-    "not_applicable": {"zh": "不适用", "en": "does not apply"},
-    "defeated": {"zh": "被排除", "en": "overridden"},
-    "unknown": {"zh": "未知", "en": "unknown"},
-    "in_force": {"zh": "有效", "en": "in force"},
-    "superseded": {"zh": "已被取代", "en": "superseded"},
 }
 
 
