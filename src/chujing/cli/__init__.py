@@ -27,6 +27,8 @@ COMMAND_MODULES = [
     "chujing.cli.rules",
     "chujing.cli.scan",
     "chujing.cli.ledger",
+    "chujing.cli.serve",
+    "chujing.cli.token",
 ]
 
 for _name in COMMAND_MODULES:

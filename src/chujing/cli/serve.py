@@ -1,0 +1,58 @@
+"""`chujing serve`: the web service (REST API under /v1 and the questionnaire pages)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+        port: int = typer.Option(8000, "--port", help="Port to listen on."),
+        ledger: str = typer.Option(None, "--ledger", envvar="CHUJING_LEDGER",
+                                   help="Ledger URL (default: the embedded SQLite ledger under CHUJING_HOME)."),
+        no_auth: bool = typer.Option(False, "--no-auth",
+                                     help="Let every request in without a token (local use only; "
+                                          "every page shows a warning)."),
+        max_upload: int = typer.Option(None, "--max-upload", envvar="CHUJING_MAX_UPLOAD",
+                                       help="Largest upload accepted by /v1/scan, in bytes (default 256 MiB)."),
+        workers: int = typer.Option(1, "--workers", help="Worker processes."),
+        secure_cookies: bool = typer.Option(False, "--secure-cookies",
+                                            help="Mark cookies Secure (when served behind HTTPS)."),
+    ) -> None:
+        """Serve the REST API and the guided questionnaire."""
+        import os
+
+        import uvicorn
+
+        from chujing.errors import InputError
+        from chujing.web.settings import WebSettings
+
+        if no_auth and host not in ("127.0.0.1", "localhost", "::1"):
+            typer.echo(f"chujing: warning: --no-auth on {host}: anyone who reaches it can use it",
+                       err=True)
+        if workers < 1:
+            raise InputError("must be at least 1", field="--workers")
+        settings = WebSettings.from_env(no_auth=no_auth, max_upload_bytes=max_upload,
+                                        secure_cookies=secure_cookies or None)
+        settings.ledger_url = ledger or default_ledger_url(settings)
+        # Workers are separate processes: hand the settings over through the environment.
+        os.environ["CHUJING_WEB_SETTINGS"] = settings.to_env()
+        if workers == 1:
+            from chujing.web import create_app
+
+            uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+                        access_log=False)
+        else:
+            uvicorn.run("chujing.web.app:app_from_env", factory=True, host=host, port=port,
+                        workers=workers, log_level="info", access_log=False)
+
+
+def default_ledger_url(settings) -> str | None:
+    """The embedded SQLite ledger under CHUJING_HOME, unless a URL was given."""
+    try:
+        from chujing.ledger import resolve_url
+    except ImportError:
+        return None
+    return resolve_url(None)

@@ -1,0 +1,94 @@
+"""The FastAPI application: `create_app(settings)`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from chujing.web.auth import SessionCodec
+from chujing.web.services import DecisionCache
+from chujing.web.settings import WebSettings
+from chujing.web.store import WebStore, load_or_create_secret
+
+HERE = Path(__file__).parent
+
+
+@dataclass
+class WebState:
+    settings: WebSettings
+    store: WebStore
+    sessions: SessionCodec
+    book: object
+    templates: Jinja2Templates
+    cache: DecisionCache = field(default_factory=DecisionCache)
+
+
+def create_app(settings: WebSettings | None = None) -> FastAPI:
+    from chujing import __version__
+    from chujing.rulebook import default_rulebook, load_rulebook
+    from chujing.web import api, errors, pages
+
+    settings = settings or WebSettings.from_env()
+    # A broken rulebook stops the server at start, not on a request.
+    book = load_rulebook(settings.rulebook_dir) if settings.rulebook_dir else default_rulebook()
+    store = WebStore(settings.db_path)
+    secret = settings.secret or load_or_create_secret(settings.home)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app = FastAPI(
+        title="chujing",
+        version=__version__,
+        summary="China outbound data transfer (数据出境) rules engine",
+        description=(
+            "Decide the legal route for a planned export of data from mainland China, with the "
+            "reasons article by article. Every route but `/healthz` needs "
+            "`Authorization: Bearer <token>` (create one with `chujing token create NAME`). "
+            "Errors are `{\"error\": {\"status\", \"message\", \"field\", \"errors\"}}`."
+        ),
+        docs_url=None,  # Swagger UI loads from a CDN: /api is a server-rendered list instead
+        redoc_url=None,
+        openapi_url=None,  # served by api.py behind the token check
+    )
+    app.state.web = WebState(settings, store, SessionCodec(secret, settings.session_hours), book,
+                             templates)
+    errors.install(app)
+    _openapi_with_scenario(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for uvicorn workers: settings from CHUJING_WEB_SETTINGS (set by `chujing serve`)."""
+    import os
+
+    text = os.environ.get("CHUJING_WEB_SETTINGS")
+    return create_app(WebSettings.from_env_json(text) if text else None)
+
+
+def _openapi_with_scenario(app: FastAPI) -> None:
+    """The assess body is read raw (for speed and our own error shape): document it by hand."""
+    from fastapi.openapi.utils import get_openapi
+
+    from chujing.facts import Scenario
+
+    def build() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, summary=app.summary,
+                             description=app.description, routes=app.routes)
+        scen = Scenario.model_json_schema(ref_template="#/components/schemas/{model}")
+        comps = schema.setdefault("components", {}).setdefault("schemas", {})
+        comps.update(scen.pop("$defs", {}))
+        comps["Scenario"] = scen
+        schema["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
+        schema["security"] = [{"bearer": []}]
+        schema["paths"].get("/healthz", {}).get("get", {})["security"] = []
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = build

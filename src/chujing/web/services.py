@@ -1,0 +1,102 @@
+"""The engine behind the API and the pages: validate, check the vocabulary, assess; plus the
+optional modules (ledger, scanner, reports), found at run time so the service works without them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections import OrderedDict
+from datetime import date
+from threading import Lock
+from typing import Any
+
+from pydantic import ValidationError
+
+from chujing.errors import InputError
+from chujing.facts import Scenario
+
+
+class InvalidFacts(Exception):
+    """The scenario does not validate; `errors` are [{field, message}]."""
+
+    def __init__(self, errors: list[dict]) -> None:
+        super().__init__(errors[0]["message"] if errors else "invalid input")
+        self.errors = errors
+
+
+def validate_scenario(raw: Any, book) -> Scenario:
+    from chujing.scenario_io import check_vocabulary
+    from chujing.web.errors import pydantic_errors
+
+    if not isinstance(raw, dict):
+        raise InvalidFacts([{"field": None, "message": "a scenario is a JSON object with processor, "
+                                                        "transfer and history"}])
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise InvalidFacts(pydantic_errors(exc)) from None
+    try:
+        check_vocabulary(scenario, book)
+    except InputError as exc:
+        raise InvalidFacts([{"field": exc.field, "message": exc.message}]) from None
+    return scenario
+
+
+def decide(scenario: Scenario, book, as_of: date | None = None, ledger_url: str | None = None):
+    """Run the engine; with a ledger, this year's earlier transfers are added (deduplicated)."""
+    from chujing.engine import assess
+
+    day = as_of or scenario.effective_as_of() or date.today()
+    scenario = scenario.model_copy(update={"as_of": day})
+    if ledger_url:
+        integration = optional("chujing.ledger.integration")
+        if integration is not None:
+            scenario = integration.prepare(scenario, ledger_url, None, day)
+    try:
+        return scenario, assess(scenario, book, as_of=day)
+    except (OverflowError, ValueError) as exc:
+        # Dates near year 9999 overflow deadline arithmetic: the input is out of range.
+        raise InvalidFacts([{"field": "as_of", "message": f"date out of range ({exc})"}]) from None
+
+
+class DecisionCache:
+    """Decisions by request body: the engine is pure, so the same body and day give the same bytes."""
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self._d: OrderedDict[tuple, bytes] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: tuple) -> bytes | None:
+        with self._lock:
+            v = self._d.get(key)
+            if v is not None:
+                self._d.move_to_end(key)
+            return v
+
+    def put(self, key: tuple, value: bytes) -> None:
+        with self._lock:
+            self._d[key] = value
+            self._d.move_to_end(key)
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
+
+
+def dumps(d: Any) -> bytes:
+    return json.dumps(d, ensure_ascii=False, default=str, separators=(",", ":")).encode("utf-8")
+
+
+def optional(module: str):
+    """The module if it is installed (the ledger, scanner and report modules land separately)."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None
+        raise
+
+
+def missing_module(what: str, module: str) -> dict:
+    return {"status": 501, "message": f"{what} is not available in this installation: "
+                                      f"the module {module} is not installed yet"}
