@@ -61,6 +61,8 @@ class Processor(_Model):
     foreign_listing_planned: bool | None = None
     last_audit_date: dt.date | None = None
     turnover_cny: float | None = Field(default=None, ge=0)
+    procurement_affects_national_security: bool | None = None
+    processing_affects_national_security: bool | None = None
     autonomous_driving: bool | None = None
 
 
@@ -89,6 +91,9 @@ class DataItem(_Model):
     important_data: ImportantDataFacts | None = None
     export_controlled: bool | None = None
     hgr_approved: bool | None = None
+    # 2026 auto guideline: exported to fix vulnerabilities / handle incidents / remedy defects, and
+    # reported or filed with MIIT or SAMR beforehand.
+    auto_remedy_filed: bool | None = None
 
 
 class Transfer(_Model):

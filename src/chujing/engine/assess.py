@@ -25,7 +25,7 @@ from chujing.decision import (
     Pathway,
     Question,
 )
-from chujing.engine import deadlines
+from chujing.engine import deadlines, risks
 from chujing.engine.context import base_facts, history_facts, is_pi, item_facts
 from chujing.engine.evaluate import PassResult, run_pass, tally_history, window_start
 from chujing.engine.explain import COUNTER_LABELS, explanation, figures
@@ -48,6 +48,7 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
     if not rs.triggers:
         raise RulebookError(f"no regime in the rulebook covers {day} "
                             f"(it starts on {book.coverage_start()})")
+    scenario, unstated = risks.screen(scenario, rs)  # unstated hard-block facts: see engine/risks.py
     base = base_facts(scenario)
     items = scenario.transfer.data
     facts = [item_facts(base, it) for it in items]
@@ -77,15 +78,18 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
         "decision.any_important_data": any(it.kind == DataKind.important_data for it in items),
         "decision.any_export": bool(items),
     }
+    around = risks.Around(book, rs, day, scenario, base, [r.facts for r in first.items],
+                          [r.results for r in first.items], decision_facts, unstated)
     summary = _summary(pathway, item_decisions, questions, possible, first, book)
     return Decision(
         pathway=pathway, as_of=day, rulebook_version=book.version, rulebook_hash=book.hash,
         summary=summary,
         _findings=partial(_findings, book, rs, day, first),
-        _obligations=partial(_obligations, book, rs, base, first, decision_facts),
+        _obligations=partial(around.obligations, partial(_obligations, book, rs, base, first, decision_facts)),
         _headroom=partial(_headroom, book, rs, base, first),
-        questions=questions, items=item_decisions, counts=counts,
-        possible_pathways=possible if len(possible) > 1 else [], notes=notes,
+        questions=questions + around.questions(questions), items=item_decisions, counts=counts,
+        possible_pathways=possible if len(possible) > 1 else [], notes=notes + around.notes,
+        risks=around.risks,
     )
 
 

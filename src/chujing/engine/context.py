@@ -28,6 +28,10 @@ def base_facts(s: Scenario) -> dict[str, Any]:
         "processor.network_platform_users": p.network_platform_users,
         "processor.foreign_listing_planned": p.foreign_listing_planned,
         "processor.autonomous_driving": p.autonomous_driving,
+        "processor.last_audit_date": p.last_audit_date,
+        "processor.turnover_cny": p.turnover_cny,
+        "processor.procurement_affects_national_security": p.procurement_affects_national_security,
+        "processor.processing_affects_national_security": p.processing_affects_national_security,
         "transfer.scenario": t.scenario,
         "transfer.grounds": frozenset(str(g) for g in t.grounds),
         "transfer.domestic_data_added": t.domestic_data_added,
@@ -63,6 +67,7 @@ def item_facts(base: dict[str, Any], item: DataItem) -> dict[str, Any]:
         "item.list_item": (idf.list_item if idf else None) or "none",
         "item.export_controlled": item.export_controlled,
         "item.hgr_approved": item.hgr_approved,
+        "item.auto_remedy_filed": item.auto_remedy_filed,
         "item.ota_filed_miit": item.ota_filed_miit,
         "item.list_route": item.list_route,
     })

@@ -1,0 +1,354 @@
+"""Around the transfer: hard blocks, reviews, audits, penalties, sector duties and destination notes.
+
+The route engine decides *how* data may leave; this module adds what a compliance team needs
+beside the route, from rule files marked `extra: {around: true}` and the `foreign/` summaries:
+
+- **Screening.** A few facts block or divert any export (a foreign judicial request, a recipient on
+  the PIPL 42 list, core data, a state organ). Asking every user about each would turn every answer
+  into `needs_information`, so when such a fact is not stated the route is worked out as if it were
+  "no", and a `screening` risk says so and what the answer would be if it were "yes". A fact stated
+  as true still decides the route (the trigger rules are ordinary `other_path` triggers).
+- **Risks.** Rules of kind `risk` that hold: penalties (with the PIPL 66 turnover cap worked out
+  when turnover is given), candidate important data, export-control overlap, destination regimes.
+- **Obligations.** Around rules are obligations in the ordinary sense, but one whose condition is
+  unknown is dropped rather than listed as conditional (they would otherwise appear in every
+  decision); its facts are asked only when the rule names them under `extra.ask` and some other
+  part of its condition already holds.
+
+Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from chujing.decision import PATHWAY_LABELS, Obligation, Question, Risk
+from chujing.errors import RulebookError
+from chujing.facts import DataKind, Scenario
+from chujing.rulebook.rulebook import ROUTE_ORDER, CompiledRule, Rulebook, RuleSet
+from chujing.rulebook.schema import Text
+
+# Screened facts and where they live in the scenario (context.py gives the same names).
+SCREENED_FIELDS: dict[str, tuple[str, ...]] = {
+    "processor.state_organ": ("processor", "state_organ"),
+    "transfer.foreign_authority_request": ("transfer", "foreign_authority_request"),
+    "transfer.core_data": ("transfer", "core_data"),
+    "transfer.recipient_foreign_authority": ("transfer", "recipient", "foreign_judicial_or_law_enforcement"),
+    "transfer.recipient_restricted": ("transfer", "recipient", "on_restricted_list"),
+}
+# Leaves on these facts are not evidence that a rule is "nearly" met (they hold for most scenarios).
+NOT_EVIDENCE_PREFIXES = ("decision.", "item.kind")
+DISCLAIMER = {
+    "zh": "目的地规则为公开资料的摘要（注明来源与日期），仅供出海企业参考，不构成法律意见；请向当地律师确认。",
+    "en": "Destination rules are summaries of public sources (with their sources and dates) for companies "
+          "going abroad; they are not legal advice — confirm with local counsel.",
+}
+
+
+# --- data of risk rules (`extra`), validated when used and by tests/around ---------------------
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Amounts(_Strict):
+    min_cny: int | None = Field(default=None, ge=0)
+    max_cny: int | None = Field(default=None, ge=0)
+    max_turnover_percent: int | None = Field(default=None, ge=1, le=100)
+    purchase_multiple_min: int | None = Field(default=None, ge=0)
+    purchase_multiple_max: int | None = Field(default=None, ge=1)
+
+
+class Fine(_Strict):
+    case: Text
+    entity: Amounts
+    persons: Amounts | None = None
+
+
+class PenaltyData(_Strict):
+    failure: Text | None = None
+    fines: list[Fine] = Field(default_factory=list)
+    refers_to: list[str] = Field(default_factory=list)
+
+
+class AnnualDue(_Strict):
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=31)
+
+
+def penalty_data(rule: CompiledRule) -> PenaltyData:
+    raw = {k: rule.rule.extra[k] for k in ("failure", "fines", "refers_to") if k in rule.rule.extra}
+    try:
+        return PenaltyData.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise RulebookError(f"extra.{where}: {err['msg']}", file=str(rule.file), rule=rule.id,
+                            field=f"extra.{where}") from None
+
+
+def check_around_data(book: Rulebook) -> None:
+    """Validate every around rule's `extra` data; raise RulebookError naming the rule."""
+    for r in book.rules.values():
+        if r.kind == "risk":
+            data = penalty_data(r)
+            for rid in data.refers_to:
+                if rid not in book.rules:
+                    raise RulebookError(f"extra.refers_to names {rid!r}, which is no rule",
+                                        file=str(r.file), rule=r.id, field="extra.refers_to")
+        if "annual_due" in r.rule.extra:
+            AnnualDue.model_validate(r.rule.extra["annual_due"])
+        if r.rule.extra.get("screening") and r.kind == "trigger":
+            missing = set(r.condition.facts) - set(SCREENED_FIELDS)
+            if missing:
+                raise RulebookError(f"screening rule tests {sorted(missing)}, which are not screened facts",
+                                    file=str(r.file), rule=r.id, field="extra.screening")
+        for fact in r.rule.extra.get("ask", []):
+            if fact not in r.condition.facts or not book.question(fact):
+                raise RulebookError(f"extra.ask names {fact!r}: not in the condition or has no question",
+                                    file=str(r.file), rule=r.id, field="extra.ask")
+
+
+# --- fines -----------------------------------------------------------------------------------
+
+def turnover_cap(turnover_cny: float, percent: int) -> int:
+    """`percent`% of turnover, in whole yuan (half up)."""
+    cap = Decimal(str(turnover_cny)) * percent / 100
+    return int(cap.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _yuan(n: int, lang: str) -> str:
+    if lang == "zh":
+        if n >= 10_000 and n % 10_000 == 0:
+            return f"{n // 10_000:,}万元"
+        return f"{n:,}元"
+    return f"RMB {n:,}"
+
+
+def fines_figures(data: PenaltyData, turnover: float | None) -> tuple[dict[str, Any], dict[str, str] | None]:
+    """Figures for the decision, and a sentence on the turnover cap when it could be worked out."""
+    out: list[dict[str, Any]] = []
+    line = None
+    for f in data.fines:
+        e = f.entity
+        entry: dict[str, Any] = {"case": f.case.model_dump(),
+                                 "entity": e.model_dump(exclude_none=True)}
+        if f.persons:
+            entry["persons"] = f.persons.model_dump(exclude_none=True)
+        if e.max_turnover_percent is not None:
+            if turnover is None:
+                entry["turnover_cap_cny"] = None
+            else:
+                cap = turnover_cap(turnover, e.max_turnover_percent)
+                ceiling = max(cap, e.max_cny or 0)
+                entry.update({"turnover_cny": turnover, "turnover_cap_cny": cap, "ceiling_cny": ceiling})
+                fixed_zh = _yuan(e.max_cny, "zh") if e.max_cny else ""
+                fixed_en = _yuan(e.max_cny, "en") if e.max_cny else ""
+                line = {
+                    "zh": f"{f.case.zh}：按上一年度营业额{_yuan(int(turnover), 'zh')}计，百分之{e.max_turnover_percent}为"
+                          f"{_yuan(cap, 'zh')}；与{fixed_zh}相比，罚款上限中较高者为{_yuan(ceiling, 'zh')}。",
+                    "en": f"{f.case.en}: on last year's turnover of {_yuan(int(turnover), 'en')}, "
+                          f"{e.max_turnover_percent}% is {_yuan(cap, 'en')}; against the fixed cap of {fixed_en}, "
+                          f"the higher ceiling is {_yuan(ceiling, 'en')}.",
+                }
+        out.append(entry)
+    figs: dict[str, Any] = {}
+    if out:
+        figs["fines"] = out
+    if data.failure:
+        figs["failure"] = data.failure.model_dump()
+    if data.refers_to:
+        figs["refers_to"] = list(data.refers_to)
+    return figs, line
+
+
+# --- screening -------------------------------------------------------------------------------
+
+def _get(obj: Any, path: tuple[str, ...]) -> Any:
+    for part in path:
+        obj = getattr(obj, part)
+    return obj
+
+
+def screen(scenario: Scenario, rs: RuleSet) -> tuple[Scenario, frozenset[str]]:
+    """The scenario with unstated screened facts set to False, and which ones were unstated."""
+    facts = {f for r in rs.triggers if r.rule.extra.get("screening") for f in r.condition.facts}
+    unstated = frozenset(f for f in facts if f in SCREENED_FIELDS
+                         and _get(scenario, SCREENED_FIELDS[f]) is None)
+    if not unstated:
+        return scenario, unstated
+    s = scenario.model_copy(deep=True)
+    for fact in unstated:
+        *parents, leaf = SCREENED_FIELDS[fact]
+        setattr(_get(s, tuple(parents)), leaf, False)
+    return s, unstated
+
+
+# --- the module's output ---------------------------------------------------------------------
+
+def _is_around(r: CompiledRule) -> bool:
+    return bool(r.instrument.extra.get("around")) or r.instrument.kind == "foreign"
+
+
+def _per_item(r: CompiledRule) -> bool:
+    return any(f.startswith("item.") for f in r.condition.facts)
+
+
+@dataclass
+class Around:
+    """Everything around one decision; `risks`, `notes` are ready, questions and obligations on call."""
+
+    book: Rulebook
+    rs: RuleSet
+    day: date
+    scenario: Scenario
+    base: dict[str, Any]
+    item_facts: list[dict[str, Any]]
+    item_results: list[dict[str, bool | None]]
+    decision_facts: dict[str, Any]
+    unstated: frozenset[str]
+
+    def __post_init__(self) -> None:
+        items = self.scenario.transfer.data
+        self.decision_facts["decision.any_notified_important_data"] = any(
+            it.kind == DataKind.important_data and it.important_data is not None
+            and it.important_data.notified is True for it in items)
+        self.risks: list[Risk] = []
+        self.notes: list[dict[str, str]] = []
+        self._hard_blocks()
+        self._screening()
+        self._rule_risks()
+
+    # contexts: (item index or None, facts)
+    def _contexts(self, r: CompiledRule) -> list[tuple[int | None, dict[str, Any]]]:
+        if _per_item(r):
+            return [(i, {**f, **self.decision_facts}) for i, f in enumerate(self.item_facts)]
+        return [(None, {**self.base, **self.decision_facts})]
+
+    def _hard_blocks(self) -> None:
+        by_id = {r.id: r for r in self.rs.triggers}
+        hits: dict[str, list[int]] = {}
+        for i, results in enumerate(self.item_results):
+            for rid, v in results.items():
+                r = by_id.get(rid)
+                if r is not None and v is True and not r.rule.exemptible and _is_around(r):
+                    hits.setdefault(rid, []).append(i)
+        for rid, idx in hits.items():
+            r = by_id[rid]
+            label = PATHWAY_LABELS[r.rule.route]
+            self.risks.append(Risk(
+                rule=rid, topic="hard_block", citation=r.citation,
+                severity="block" if r.rule.route == "other_path" else "warning",
+                text={"zh": f"{label['zh']}：{r.summary['zh']}", "en": f"{label['en']}: {r.summary['en']}"},
+                figures={"items": idx, "route": r.rule.route}))
+
+    def _screening(self) -> None:
+        groups: dict[frozenset[str], list[CompiledRule]] = {}
+        for r in self.rs.triggers:
+            if not r.rule.extra.get("screening"):
+                continue
+            missing = frozenset(r.condition.facts) & self.unstated
+            if missing:
+                groups.setdefault(missing, []).append(r)
+        for missing, rules in groups.items():
+            facts = sorted(missing)
+            lz = "、".join(self.book.fact_label(f, "zh") for f in facts)
+            le = "; ".join(self.book.fact_label(f, "en") for f in facts)
+            cz = "；".join(r.citation["zh"] for r in rules)
+            ce = "; ".join(r.citation["en"] for r in rules)
+            route = max((r.rule.route for r in rules), key=ROUTE_ORDER.__getitem__)
+            label = PATHWAY_LABELS[route]
+            self.risks.append(Risk(
+                rule=rules[0].id, topic="screening", severity="info",
+                citation={"zh": cz, "en": ce},
+                text={"zh": f"未说明：{lz}。本结论按“否”处理；如为“是”，结论为{label['zh']}（{cz}）。",
+                      "en": f"Not stated: {le}. The route above takes the answer as \"no\"; if it is \"yes\", "
+                            f"the route is {label['en']} ({ce})."},
+                figures={"facts": facts, "rules": [r.id for r in rules], "route_if_yes": route}))
+
+    def _rule_risks(self) -> None:
+        turnover = self.base.get("processor.turnover_cny")
+        foreign = False
+        for r in self.rs.risks:
+            idx = [i for i, f in self._contexts(r) if r.condition.evaluate(f) is True]
+            if not idx:
+                continue
+            figs, line = fines_figures(penalty_data(r), turnover)
+            if _per_item(r):
+                figs["items"] = idx
+            text = dict(r.summary)
+            if line:
+                text = {"zh": f"{text['zh']}{line['zh']}", "en": f"{text['en']} {line['en']}"}
+            if r.instrument.kind == "foreign":
+                foreign = True
+                figs.update({"source": r.rule.source or r.instrument.source,
+                             "summary_as_of": str(r.instrument.extra.get("summary_as_of", "")),
+                             "url": r.rule.extra.get("url") or r.instrument.url,
+                             "not_legal_advice": True})
+            if r.rule.interpretation:
+                figs["confirm_with_regulator"] = True
+            self.risks.append(Risk(rule=r.id, topic=r.rule.topic, citation=r.citation, text=text,
+                                   severity=r.rule.severity or "info", figures=figs))
+        if foreign:
+            self.notes.append(dict(DISCLAIMER))
+
+    # --- questions and obligations (on call) ---
+
+    def questions(self, existing: list[Question]) -> list[Question]:
+        seen = {(q.fact, q.item) for q in existing}
+        out: list[Question] = []
+
+        def ask(fact: str, item: int | None, rid: str) -> None:
+            key = (fact, item if fact.startswith("item.") else None)
+            q = self.book.question(fact)
+            if q is None or key in seen:
+                for made in out:
+                    if (made.fact, made.item) == key and rid not in made.rules:
+                        made.rules.append(rid)
+                return
+            seen.add(key)
+            out.append(Question(fact=fact, question=q, item=key[1], rules=[rid]))
+
+        for r in self.rs.obligations + self.rs.risks:
+            if not _is_around(r):
+                continue
+            for i, f in self._contexts(r):
+                v = r.condition.evaluate(f)
+                if v is None:
+                    evidence = any(fn(f) is True for fact, _op, _x, fn in r.condition.leaves
+                                   if not fact.startswith(NOT_EVIDENCE_PREFIXES))
+                    if evidence:
+                        for fact in r.rule.extra.get("ask", []):
+                            if f.get(fact) is None:
+                                ask(fact, i, r.id)
+                elif v is True and r.rule.deadline and f.get(r.rule.deadline.from_) is None:
+                    ask(r.rule.deadline.from_, i, r.id)
+        return out
+
+    def obligations(self, build: Callable[[], list[Obligation]]) -> list[Obligation]:
+        around = {r.id: r for r in self.rs.obligations if _is_around(r)}
+        out = []
+        for ob in build():
+            r = around.get(ob.rule)
+            if r is None:
+                out.append(ob)
+                continue
+            if ob.conditional:
+                continue
+            due = r.rule.extra.get("annual_due")
+            if due and ob.due is None:
+                ob.due = next_annual(self.day, AnnualDue.model_validate(due))
+            out.append(ob)
+        return out
+
+
+def next_annual(day: date, due: AnnualDue) -> date:
+    """The first `month`/`day` on or after `day`."""
+    this_year = date(day.year, due.month, due.day)
+    return this_year if this_year >= day else date(day.year + 1, due.month, due.day)
