@@ -349,13 +349,17 @@ def _csv(source: SourceFile, *, encoding: str | None, skip_bad_rows: bool,
         )
         pending: list[pl.DataFrame] = []
         pending_rows = 0
-        for batch in reader:
-            frame = pl.from_arrow(pa.Table.from_batches([batch]))
-            pending.append(frame)
-            pending_rows += frame.height
-            if pending_rows >= batch_rows:
-                yield _emit(pending, source)
-                pending, pending_rows = [], 0
+        try:
+            for batch in reader:
+                frame = pl.from_arrow(pa.Table.from_batches([batch]))
+                pending.append(frame)
+                pending_rows += frame.height
+                if pending_rows >= batch_rows:
+                    yield _emit(pending, source)
+                    pending, pending_rows = [], 0
+        finally:
+            # An unclosed reader aborts the interpreter at exit after an error.
+            reader.close()
         if pending or source.rows == 0:
             yield _emit(pending, source, names)
         source.skipped_rows = len(bad)

@@ -1,59 +1,120 @@
 """Free-text detection: identifiers, names, addresses and category keywords inside cells.
 
-One regex pass per cell extracts every candidate (`detectors.TEXT_PATTERN`, a leftmost-first
-alternation whose last alternative consumes digit runs, so no candidate starts inside a longer
-number); the candidates, a handful per cell, are then validated in bulk, each by the first
-detector in registry order that accepts it.
+Chinese text has no word boundaries, and one regex holding every shape is too large for the
+regex engine's fast path, so detection runs in passes, each with a cheap prefilter that skips
+cells which cannot match:
+
+1. identifiers: one alternation of the identifier shapes whose last alternative consumes digit
+   runs, so that no candidate starts inside a longer number (the digit look-around that Rust's
+   regex engine lacks: 手机13812345678联系 yields 13812345678, 9138 1234 5678 yields nothing);
+   cells without three digits, an @ or a colon are skipped;
+2. names: only cells holding a cue word (患者, 先生, 联系人…);
+3. addresses: only cells holding an administrative unit (省, 市, 区, 县…);
+4. category keywords: Aho-Corasick over the keyword list.
+
+Candidates, a handful per cell, are validated in bulk, each by the first detector of its pass
+(registry order) that accepts it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
-from chujing.scan.detectors import IDENTIFIERS, NAME, TEXT_PATTERN
-from chujing.scan.detectors import address as address_detector
+from chujing.scan.detectors import ADDRESS, IDENTIFIERS, NAME, Detector
+from chujing.scan.detectors.person_name import CUE_WORDS
 from chujing.scan.detectors.special import KEYWORD_CATEGORY
 
 KEYWORD_DETECTOR = "keyword"  # findings are "keyword:<category>"
-MIN_CANDIDATE_BYTES = 5  # shortest identifier candidate (a name with its cue is longer)
-
 FINDINGS_SCHEMA = {"row": pl.UInt32, "detector": pl.Utf8, "value": pl.Utf8}
 
-_ORDER = (*IDENTIFIERS, NAME, address_detector.DETECTOR)
+# Shapes no specific alternative produces: digit runs (consumed whole, see the docstring).
+_DIGIT_RUN = r"\d+[Xx]?"
 
 
-def extract_candidates(rows: pl.Series, texts: pl.Series) -> pl.DataFrame:
-    """(row, cand) for every candidate substring of every text cell."""
-    frame = pl.DataFrame({"row": rows, "cand": texts.str.extract_all(TEXT_PATTERN)})
-    return (
-        frame.explode("cand")
-        .filter(pl.col("cand").str.len_bytes() >= MIN_CANDIDATE_BYTES)
+@dataclass(frozen=True)
+class TextPass:
+    name: str
+    pattern: str
+    detectors: tuple[Detector, ...]
+    prefilter_regex: str | None = None
+    prefilter_words: tuple[str, ...] = ()
+    min_bytes: int = 5
+
+    def cells(self, texts: pl.Series) -> pl.Series:
+        if self.prefilter_regex:
+            return texts.str.contains(self.prefilter_regex).fill_null(False)
+        if self.prefilter_words:
+            return texts.str.contains_any(list(self.prefilter_words)).fill_null(False)
+        return texts.is_not_null()
+
+
+PASSES = (
+    TextPass(
+        "identifiers",
+        "|".join([d.text_pattern for d in IDENTIFIERS if d.text_pattern] + [_DIGIT_RUN]),
+        IDENTIFIERS,
+        prefilter_regex=r"\d{3}|@|:|\d\.\d",
+    ),
+    TextPass("names", NAME.text_pattern or "", (NAME,), prefilter_words=CUE_WORDS),
+    TextPass("addresses", ADDRESS.text_pattern or "", (ADDRESS,),
+             prefilter_words=("省", "市", "区", "县", "自治区", "旗", "镇", "乡")),
+)
+_KEYWORDS = sorted(KEYWORD_CATEGORY, key=len, reverse=True)
+
+
+def _candidates(rows: pl.Series, texts: pl.Series, text_pass: TextPass) -> pl.DataFrame:
+    keep = text_pass.cells(texts)
+    frame = pl.DataFrame({"row": rows.filter(keep),
+                          "cand": texts.filter(keep).str.extract_all(text_pass.pattern)})
+    return frame.explode("cand").filter(pl.col("cand").str.len_bytes() >= text_pass.min_bytes)
+
+
+def _validate(candidates: pl.DataFrame, detectors: tuple[Detector, ...]) -> list[pl.DataFrame]:
+    found = []
+    remaining = candidates
+    for detector in detectors:
+        if remaining.height == 0:
+            break
+        shaped = remaining
+        if detector.text_shape:
+            shaped = remaining.filter(pl.col("cand").str.contains(detector.text_shape))
+            if shaped.height == 0:
+                continue
+        value = detector.validate_text(shaped["cand"])
+        hit = value.is_not_null()
+        hits = int(hit.sum())
+        if hits:
+            found.append(pl.DataFrame({
+                "row": shaped["row"].filter(hit),
+                "detector": pl.repeat(detector.id, hits, dtype=pl.Utf8, eager=True),
+                "value": value.filter(hit),
+            }))
+            # a candidate is one identifier: once validated, no later detector sees it
+            remaining = remaining.join(shaped.filter(hit), on=["row", "cand"], how="anti")
+    return found
+
+
+def _keywords(rows: pl.Series, texts: pl.Series) -> pl.DataFrame:
+    frame = pl.DataFrame({"row": rows, "value": texts.str.extract_many(_KEYWORDS)})
+    frame = frame.explode("value").drop_nulls("value")
+    return frame.select(
+        "row",
+        detector=pl.lit(KEYWORD_DETECTOR + ":")
+        + pl.col("value").replace_strict(KEYWORD_CATEGORY, return_dtype=pl.Utf8),
+        value="value",
     )
 
 
 def detect_in_text(rows: pl.Series, texts: pl.Series) -> pl.DataFrame:
     """Findings (row, detector, value) in free-text cells; `value` is the normalised form."""
-    remaining = extract_candidates(rows, texts)
-    found: list[pl.DataFrame] = []
-    keyword_hit = remaining["cand"].is_in(list(KEYWORD_CATEGORY))
-    found.append(remaining.filter(keyword_hit).select(
-        "row",
-        detector=pl.lit(KEYWORD_DETECTOR + ":")
-        + pl.col("cand").replace_strict(KEYWORD_CATEGORY, return_dtype=pl.Utf8),
-        value=pl.col("cand")))
-    remaining = remaining.filter(~keyword_hit)
-    for detector in _ORDER:
-        if remaining.height == 0:
-            break
-        value = detector.validate_text(remaining["cand"])
-        hit = value.is_not_null()
-        if hit.any():
-            found.append(pl.DataFrame({
-                "row": remaining["row"].filter(hit),
-                "detector": pl.repeat(detector.id, hit.sum(), dtype=pl.Utf8, eager=True),
-                "value": value.filter(hit),
-            }))
-            remaining = remaining.filter(~hit)
+    found: list[pl.DataFrame] = [_keywords(rows, texts)]
+    for text_pass in PASSES:
+        candidates = _candidates(rows, texts, text_pass)
+        if candidates.height:
+            found.extend(_validate(candidates, text_pass.detectors))
+    found = [f for f in found if f.height]
     if not found:
         return pl.DataFrame(schema=FINDINGS_SCHEMA)
     return pl.concat([f.cast(FINDINGS_SCHEMA) for f in found])

@@ -13,7 +13,7 @@ from chujing.scan.detectors.base import Detector, staged
 
 _ADMIN = r"\p{Han}{1,10}?(?:省|自治区|市|区|县|旗|镇|乡)"
 _STREET = r"[\p{Han}A-Za-z0-9\-]{1,20}?(?:路|街|大道|巷|弄|道|村|胡同|小区|园|苑|里)"
-_NUMBER = r"[\p{Han}A-Za-z0-9\-]{0,10}?\d+(?:号|栋|幢|室|单元|楼|组)"
+_NUMBER = r"[\p{Han}A-Za-z0-9\-]{0,10}?[A-Za-z0-9]+(?:号|栋|幢|座|室|单元|楼|组)"
 ADDRESS_VALUE = rf"{_ADMIN}.*(?:{_STREET}|\d+号)"
 TEXT_PATTERN = rf"{_ADMIN}(?:\p{{Han}}{{1,10}}?(?:市|区|县|镇|乡|街道))*{_STREET}{_NUMBER}"
 

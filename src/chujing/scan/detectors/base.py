@@ -47,6 +47,8 @@ class Detector:
     # Regex fragment (an alternative of the free-text candidate pattern) for shapes that the
     # shared token alternatives do not produce.
     text_pattern: str | None = None
+    # Cheap regex a free-text candidate must match before `validate_text` looks at it.
+    text_shape: str | None = None
     note: str | None = None
 
     def header_matches(self, column: str) -> bool:
@@ -96,13 +98,12 @@ def digit(expr: pl.Expr, position: int) -> pl.Expr:
     return expr.str.slice(position, 1).cast(pl.Int32, strict=False)
 
 
-def luhn_ok(digits: pl.Expr, width: int = 19) -> pl.Expr:
-    """Luhn check on all-digit strings of up to `width` digits (left zero-padding is neutral)."""
-    padded = digits.str.zfill(width)
-    total = pl.lit(0, pl.Int32)
-    for pos in range(width):
-        d = digit(padded, pos)
-        if (width - 1 - pos) % 2 == 1:  # every second digit from the right is doubled
+def luhn_ok(number: pl.Expr, width: int = 19) -> pl.Expr:
+    """Luhn check on a UInt64 column holding the number (up to 19 digits)."""
+    total = pl.lit(0, pl.UInt64)
+    for pos in range(width):  # pos 0 is the check digit (rightmost)
+        d = (number // 10**pos) % 10
+        if pos % 2 == 1:
             d = d * 2 - pl.when(d >= 5).then(9).otherwise(0)
         total = total + d
     return (total % 10) == 0

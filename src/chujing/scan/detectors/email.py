@@ -30,5 +30,6 @@ DETECTOR = Detector(
     key_type="email",
     key_rank=3,
     mask=mask,
+    text_shape="@",
     text_pattern=_PATTERN,
 )

@@ -16,8 +16,9 @@ _CONTEXT = r"(?i:imei)[\s:：号码]{0,4}"
 def validate(values: pl.Series) -> pl.Series:
     s = pl.col("s")
     frame = staged(values, {"s": s.str.replace_all(r"[\s\-/]", "")},
-                   {"shape": s.str.contains(r"^\d{15}$")})
-    out = frame.select(pl.when(pl.col("shape") & luhn_ok(s, 15)).then(s).alias("s"))
+                   {"shape": s.str.contains(r"^\d{15}$")},
+                   {"n": pl.when(pl.col("shape")).then(s.cast(pl.UInt64, strict=False))})
+    out = frame.select(pl.when(pl.col("shape") & luhn_ok(pl.col("n"), 15)).then(s).alias("s"))
     return out["s"].alias(values.name)
 
 
@@ -33,5 +34,6 @@ DETECTOR = Detector(
     text_validate=validate_text,
     header_hints=("imei", "设备号", "device_id", "串号"),
     needs_hint=True,
+    text_shape=r"^(?i:imei)",
     text_pattern=_CONTEXT + r"\d{15}\d*",
 )

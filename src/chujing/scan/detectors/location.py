@@ -44,5 +44,6 @@ DETECTOR = Detector(
     header_hints=("坐标", "经纬度", "定位", "位置", "gps", "coord", "location", "latlng", "lnglat",
                   "track", "轨迹"),
     mask=mask,
+    text_shape=r"^-?\d{1,3}\.\d{4}",
     text_pattern=PAIR,
 )

@@ -56,6 +56,7 @@ IPV4 = Detector(
     category="network_id",
     validate=validate_ipv4,
     header_hints=("ip", "地址ip", "ip地址", "client_addr", "remote_addr"),
+    text_shape=r"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$",
     text_pattern=r"\d{1,3}(?:\.\d{1,3}){3}(?:\.?\d)*",
 )
 
@@ -64,6 +65,7 @@ IPV6 = Detector(
     category="network_id",
     validate=validate_ipv6,
     header_hints=("ipv6", "ip"),
+    text_shape=":",
     text_pattern=r"[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:]*[0-9A-Fa-f]",
 )
 
@@ -72,5 +74,6 @@ MAC = Detector(
     category="device_id",
     validate=validate_mac,
     header_hints=("mac", "物理地址"),
+    text_shape=r"^[0-9A-Fa-f]{2}[:\-][0-9A-Fa-f]{2}[:\-]",
     text_pattern=r"[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}",
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from chujing.scan.detectors.base import Detector, staged
+from chujing.scan.detectors.base import Detector, keep_where, staged
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
@@ -29,10 +29,18 @@ def validate(values: pl.Series) -> pl.Series:
     return out["s"].alias(values.name)
 
 
+def validate_text(values: pl.Series) -> pl.Series:
+    """In free text an all-digit code is as likely a mistyped ID or an order number."""
+    out = validate(values)
+    return keep_where(out, out.str.contains(r"[A-Z]"))
+
+
 DETECTOR = Detector(
     id="uscc",
     category=None,
     validate=validate,
+    text_validate=validate_text,
     header_hints=("信用代码", "统一社会", "uscc", "credit_code", "税号", "tax_id"),
+    text_shape=r"^[0-9A-HJ-NPQRTUWXY]{18}$",
     text_pattern=r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}[0-9A-Za-z]*",
 )

@@ -25,18 +25,27 @@ _TEXT_SURNAME_RE = "(?:" + "|".join(COMPOUND) + "|[" + "".join(
 _HAN = r"\p{Han}"
 NAME_VALUE = rf"^{_SURNAME_RE}{_HAN}{{1,2}}$|^{_HAN}{{1,6}}·{_HAN}{{1,8}}$"
 
-ROLE_BEFORE = (r"(?:患者|病人|客户|顾客|用户|会员|联系人|姓名|名字|收件人|收货人|寄件人|投诉人|申请人|"
-               r"持卡人|购买人|乘客|旅客|家属|监护人|学生|员工|职工|本人|经办人|业主|租户|司机|被保险人|"
-               r"投保人|受益人|法定代表人|负责人|委托人|叫|名叫|是)[\s:：]{0,2}")
-CUE_AFTER = (r"(?:先生|女士|小姐|同志|老师|医生|大夫|护士|经理|主任|师傅|阿姨|同学|教授|律师|"
-             r"来电|反映|表示|投诉|称|说|的手机|的电话|的身份证|的地址|，|,|。|；|;|、|\s|\(|（|:|：|$)")
-CUE_AFTER_STRICT = r"(?:先生|女士|小姐|同志|老师|医生|大夫|护士|经理|主任|师傅|阿姨|同学|教授|律师|来电|反映)"
+ROLES = ("患者", "病人", "客户", "顾客", "用户", "会员", "联系人", "姓名", "名字", "收件人", "收货人",
+         "寄件人", "投诉人", "申请人", "持卡人", "购买人", "乘客", "旅客", "家属", "监护人", "学生", "员工",
+         "职工", "本人", "经办人", "业主", "租户", "司机", "车主", "被保险人", "投保人", "受益人",
+         "法定代表人", "负责人", "委托人", "名叫", "叫做", "签收人", "就诊人", "户主", "父亲", "母亲")
+HONORIFICS = ("先生", "女士", "小姐", "同志", "老师", "医生", "大夫", "护士", "经理", "主任", "师傅",
+              "阿姨", "同学", "教授", "律师", "总", "老板")
+REPORTING = ("来电", "反映", "表示", "投诉", "致电", "来访", "到店", "来院", "签字", "签收", "办理",
+             "本人", "的手机", "的电话", "的身份证", "的地址", "的银行卡")
+CUE_WORDS = ROLES + HONORIFICS + REPORTING
+
+_ROLE = "(?:" + "|".join(sorted(ROLES, key=len, reverse=True)) + r")[\s:：是为]{0,2}"
+_STRICT = "(?:" + "|".join(sorted(HONORIFICS + REPORTING, key=len, reverse=True)) + ")"
+# After a role word, a name may also end at punctuation or a common verb.
+_AFTER_ROLE = (_STRICT[:-1] + r"|说|称|于|已|在|到|来|去|将|和|与|签|的|等|今|明|昨|也|"
+               r"[^\p{Han}]|$)")
 
 # Free-text alternatives: a role word then the name, or the name then an honorific/verb.
-TEXT_PATTERN = (rf"{ROLE_BEFORE}{_TEXT_SURNAME_RE}{_HAN}{{1,2}}?{CUE_AFTER}"
-                rf"|{_TEXT_SURNAME_RE}{_HAN}{{1,2}}?{CUE_AFTER_STRICT}")
-_EXTRACT_ROLE = rf"^{ROLE_BEFORE}({_TEXT_SURNAME_RE}{_HAN}{{1,2}}?){CUE_AFTER}"
-_EXTRACT_CUE = rf"^({_TEXT_SURNAME_RE}{_HAN}{{1,2}}?){CUE_AFTER_STRICT}$"
+TEXT_PATTERN = (rf"{_ROLE}{_TEXT_SURNAME_RE}{_HAN}{{1,2}}?{_AFTER_ROLE}"
+                rf"|{_TEXT_SURNAME_RE}{_HAN}{{1,2}}?{_STRICT}")
+_EXTRACT_ROLE = rf"^{_ROLE}({_TEXT_SURNAME_RE}{_HAN}{{1,2}}?){_AFTER_ROLE}"
+_EXTRACT_CUE = rf"^({_TEXT_SURNAME_RE}{_HAN}{{1,2}}?){_STRICT}$"
 
 
 def validate(values: pl.Series) -> pl.Series:

@@ -63,6 +63,7 @@ MOBILE = Detector(
     key_type="phone",
     key_rank=2,
     mask=mask_phone,
+    text_shape=r"^(?:\+?86|0086)?[\s\-]?1\d{2}",
     text_pattern=r"(?:\+?86[\s\-]?)?1\d{2}[\s\-]\d{4}[\s\-]\d{4}\d*|\+86\d{11}\d*",
     note="well-formed numbers with an unallocated prefix count and are flagged",
 )
@@ -74,5 +75,6 @@ LANDLINE = Detector(
     text_validate=validate_landline_text,
     header_hints=PHONE_HINTS + ("座机", "固话", "landline"),
     mask=mask_phone,
+    text_shape=r"^[(（]?0\d{2}",
     text_pattern=r"[(（]0\d{2,3}[)）]\s?\d{7,8}\d*|0\d{2,3}-\d{7,8}\d*",
 )

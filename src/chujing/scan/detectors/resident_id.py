@@ -89,5 +89,6 @@ DETECTOR = Detector(
     key_rank=0,
     derived=("birth_date", "sex", "region_of_issue"),
     mask=mask,
+    text_shape=r"^\d{15}$|^\d{17}[\dXx]$",
     note="area code checked at province level only; 15-digit numbers upgraded to 18",
 )

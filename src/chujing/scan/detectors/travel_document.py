@@ -47,5 +47,6 @@ DETECTOR = Detector(
     key_type="travel_document",
     key_rank=1,
     mask=mask,
+    text_shape="^" + _CONTEXT,
     text_pattern=_CONTEXT + r"[A-Za-z]?[A-Za-z0-9]\d{6,9}\d*",
 )

@@ -57,7 +57,8 @@ PLATE = Detector(
     validate=validate_plate,
     header_hints=("车牌", "号牌", "plate", "license_no", "licence_no"),
     column_threshold=0.5,
-    text_pattern=rf"[{_PROVINCES}][A-HJ-NP-Z][·\s]?[A-HJ-NP-Z0-9]{{4,5}}[A-HJ-NP-Z0-9挂学警港澳]",
+    text_shape=r"^\p{Han}",
+    text_pattern=rf"[{_PROVINCES}][A-HJ-NP-Z][·\s\-]?[A-HJ-NP-Z0-9]{{4,5}}[A-HJ-NP-Z0-9挂学警港澳]",
 )
 
 VIN = Detector(
@@ -65,5 +66,6 @@ VIN = Detector(
     category="vehicle_id",
     validate=validate_vin,
     header_hints=("vin", "车架号", "车辆识别"),
+    text_shape=r"^[A-HJ-NPR-Z][A-HJ-NPR-Z0-9]{16}$",
     text_pattern=r"[A-HJ-NPR-Z][A-HJ-NPR-Z0-9]{16}[A-Za-z0-9]*",
 )
