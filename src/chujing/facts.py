@@ -52,6 +52,12 @@ class Processor(_Model):
     ciio: bool | None = None
     pi_subjects_processed: int | None = Field(default=None, ge=0)
     ftz: str | None = None
+    # City (or province) of registration, for city-wide lists (Beijing 2025, Shanghai 2025); when
+    # absent it is read from `ftz` (the zone's word starts with its city: shanghai_lingang → shanghai).
+    registered_city: str | None = None
+    # A list of another zone this handler applies by reference (参照执行, Shanghai and Zhejiang):
+    # the list's instrument id, e.g. ftz/beijing-2024.
+    adopted_list: str | None = None
     independent_legal_person: bool | None = None
     data_stored_in_ftz: bool | None = None
     sector: str | None = None
@@ -94,6 +100,10 @@ class DataItem(_Model):
     # 2026 auto guideline: exported to fix vulnerabilities / handle incidents / remedy defects, and
     # reported or filed with MIIT or SAMR beforehand.
     auto_remedy_filed: bool | None = None
+    # FTZ lists: an OTA package filed with MIIT and tamper-protected (Beijing auto item 6 exception);
+    # the route the published list gives this data, for lists whose items the rulebook lacks.
+    ota_filed_miit: bool | None = None
+    list_route: str | None = None
 
 
 class Transfer(_Model):
@@ -124,6 +134,7 @@ class HistoryEntry(_Model):
     subjects: int = Field(ge=0)
     grounds: list[Ground] = Field(default_factory=list)
     population: str | None = None
+    modality: Modality | None = None
     list_item: str | None = None
     exempt: bool | None = None
     id: str | None = None

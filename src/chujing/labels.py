@@ -48,4 +48,8 @@ COUNTER = {
     "count.pi": {"zh": "累计出境个人信息人数", "en": "people whose personal information was exported this window"},
     "count.spi": {"zh": "累计出境敏感个人信息人数", "en": "people whose sensitive personal information was exported this window"},
     "count.population": {"zh": "该人群累计出境人数", "en": "people of this population exported this window"},
+    "count.population_spi": {"zh": "该人群累计出境敏感个人信息人数",
+                             "en": "people of this population whose sensitive PI was exported this window"},
+    "count.modality_spi": {"zh": "该形态数据中累计出境敏感个人信息人数",
+                           "en": "people whose sensitive PI was exported in data of this modality this window"},
 }

@@ -25,7 +25,7 @@ from chujing.decision import (
     Pathway,
     Question,
 )
-from chujing.engine import deadlines, risks
+from chujing.engine import deadlines, ftz, risks
 from chujing.engine.context import base_facts, history_facts, is_pi, item_facts
 from chujing.engine.evaluate import PassResult, run_pass, tally_history, window_start
 from chujing.engine.explain import COUNTER_LABELS, explanation, figures
@@ -36,7 +36,7 @@ from chujing.rulebook.rulebook import CompiledRule, RuleSet
 
 MAX_ASSIGNMENTS = 512
 COUNT_EXTREMES = (0, 10**9)
-COUNTERS = ("count.pi", "count.spi", "count.population")
+COUNTERS = ("count.pi", "count.spi", "count.population", "count.population_spi", "count.modality_spi")
 
 
 def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date | None = None) -> Decision:
@@ -72,6 +72,7 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
     item_decisions = _item_decisions(items, first, rs)
     counts = _counts_out(rs, day, tally, first)
     notes += _notes(scenario, tally, first)
+    notes += ftz.notes(book, day, first)
     decision_facts = {
         "decision.route": overall,
         "decision.any_pi": any(is_pi(it.kind) for it in items),
@@ -225,6 +226,8 @@ def _findings(book: Rulebook, rs: RuleSet, day: date, first: PassResult) -> list
                 status = "applies"
             else:
                 status = "not_applicable"
+            if v is False and ftz.hidden(book, rule, res.facts):
+                continue
             unknown = rule.condition.unknown_facts(res.facts) if v is None else []
             out.append(Finding(
                 rule=rid, kind=rule.kind, citation=rule.citation, applies=v, status=status, item=i,
@@ -233,6 +236,7 @@ def _findings(book: Rulebook, rs: RuleSet, day: date, first: PassResult) -> list
                 defeated_by=defeated_by, unknown_facts=unknown,
                 interpretation=rule.rule.interpretation, note=rule.rule.note,
             ))
+    out += ftz.findings(book, day, [res.facts for res in first.items])
     for r in rs.definitions:
         out.append(Finding(rule=r.id, kind="definition", citation=r.citation, applies=True,
                            status="in_force", explain=r.summary, note=r.rule.note))
@@ -389,7 +393,8 @@ def _headroom(book: Rulebook, rs: RuleSet, base, first: PassResult) -> list[Head
         f = dict(base)
         f.update({"item.kind": kind, "transfer.grounds": frozenset(), "item.categories": frozenset(),
                   "item.fields": frozenset(), "count.pi": counts["pi"], "count.spi": counts["spi"],
-                  "count.population": None})
+                  "count.population": None, "count.population_spi": None,
+                  "count.modality_spi": None})
         contexts.append((f, kind))
     seen: set[tuple] = set()
     out: list[Headroom] = []

@@ -21,6 +21,7 @@ def base_facts(s: Scenario) -> dict[str, Any]:
         # so national users are not asked about zones; the same for the city of registration.
         "processor.ftz": p.ftz or "none",
         "processor.registered_city": p.registered_city or (p.ftz.split("_")[0] if p.ftz else "none"),
+        "processor.adopted_list": p.adopted_list or "none",
         "processor.sector": p.sector,
         "processor.independent_legal_person": p.independent_legal_person,
         "processor.data_stored_in_ftz": p.data_stored_in_ftz,

@@ -23,6 +23,9 @@ class HistoryTally:
     pi: int = 0
     spi: int = 0
     by_population: dict[str, int] = field(default_factory=dict)
+    # FTZ list items count their own people: sensitive PI per population and per modality.
+    by_population_spi: dict[str, int] = field(default_factory=dict)
+    by_modality_spi: dict[str, int] = field(default_factory=dict)
     counted: list[int] = field(default_factory=list)
     left_out: list[tuple[int, str]] = field(default_factory=list)  # (index, why)
     unsure: list[int] = field(default_factory=list)
@@ -79,6 +82,9 @@ def tally_history(history: list[HistoryEntry], day: date, start: date | None, bo
             tally.spi += h.subjects
         if h.population:
             tally.by_population[h.population] = tally.by_population.get(h.population, 0) + h.subjects
+        if is_sensitive(h.kind):
+            _add(tally.by_population_spi, h.population, h.subjects)
+            _add(tally.by_modality_spi, str(h.modality) if h.modality else None, h.subjects)
     return tally
 
 
@@ -100,13 +106,18 @@ def run_pass(rs: RuleSet, items: list[DataItem], item_facts: list[dict[str, Any]
              tally: HistoryTally, totals: tuple[int | None, int | None]) -> PassResult:
     # Phase 1: transfers made under a ground that leaves them out of the count.
     excluded = [_excluded_now(rs, it, f) for it, f in zip(items, item_facts, strict=True)]
-    counts = _current_counts(items, excluded, tally, totals)
+    pops = [f.get("item.population") for f in item_facts]
+    mods = [f.get("item.modality") for f in item_facts]
+    counts = _current_counts(items, excluded, tally, totals, pops, mods)
     # Phase 2: every route rule on every item, with the year's counts.
     out: list[ItemResult] = []
     for it, f, exc in zip(items, item_facts, excluded, strict=True):
         f["count.pi"] = counts["pi"]
         f["count.spi"] = counts["spi"]
-        f["count.population"] = counts["by_population"].get(it.population) if it.population else None
+        pop, mod = f.get("item.population"), f.get("item.modality")
+        f["count.population"] = counts["by_population"].get(pop) if pop else None
+        f["count.population_spi"] = counts["by_population_spi"].get(pop) if pop else None
+        f["count.modality_spi"] = counts["by_modality_spi"].get(mod) if mod else None
         out.append(_decide_item(rs, str(it.kind), f, exc))
     routes = [r.route for r in out]
     overall = None if any(r is None for r in routes) else max(
@@ -125,8 +136,14 @@ def _excluded_now(rs: RuleSet, item: DataItem, facts: dict[str, Any]) -> Tri:
     return None if unknown else False
 
 
+def _add(bucket: dict[str, int], key: str | None, n: int) -> None:
+    if key:
+        bucket[key] = bucket.get(key, 0) + n
+
+
 def _current_counts(items: list[DataItem], excluded: list[Tri], tally: HistoryTally,
-                    totals: tuple[int | None, int | None]) -> dict[str, Any]:
+                    totals: tuple[int | None, int | None], pops: list[str | None] | None = None,
+                    mods: list[str | None] | None = None) -> dict[str, Any]:
     """This year's people: earlier transfers plus this one's counted items.
 
     An item whose exemption is unknown is counted (the cautious reading); the question about the
@@ -137,7 +154,11 @@ def _current_counts(items: list[DataItem], excluded: list[Tri], tally: HistoryTa
     pi_known = spi_known = True
     any_excluded = any(e is True for e in excluded)
     by_pop = dict(tally.by_population)
-    for it, exc in zip(items, excluded, strict=True):
+    by_pop_spi = dict(tally.by_population_spi)
+    by_mod_spi = dict(tally.by_modality_spi)
+    pops = pops or [it.population for it in items]
+    mods = mods or [str(it.modality) if it.modality else None for it in items]
+    for it, exc, pop, mod in zip(items, excluded, pops, mods, strict=True):
         if exc is True or not is_pi(it.kind):
             continue
         if it.subjects is None:
@@ -148,8 +169,10 @@ def _current_counts(items: list[DataItem], excluded: list[Tri], tally: HistoryTa
         pi += it.subjects
         if is_sensitive(it.kind):
             spi += it.subjects
-        if it.population:
-            by_pop[it.population] = by_pop.get(it.population, 0) + it.subjects
+        _add(by_pop, pop, it.subjects)
+        if is_sensitive(it.kind):
+            _add(by_pop_spi, pop, it.subjects)
+            _add(by_mod_spi, mod, it.subjects)
     total, sensitive_total = totals
     if total is not None and not any_excluded:
         pi, pi_known = total, True
@@ -161,6 +184,8 @@ def _current_counts(items: list[DataItem], excluded: list[Tri], tally: HistoryTa
         "transfer_pi": pi if pi_known else None,
         "transfer_spi": spi if spi_known else None,
         "by_population": by_pop,
+        "by_population_spi": by_pop_spi,
+        "by_modality_spi": by_mod_spi,
     }
 
 

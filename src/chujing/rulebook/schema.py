@@ -81,7 +81,9 @@ class Retention(_Strict):
     years: int = Field(ge=1)
 
 
-RuleKind = Literal["trigger", "exemption", "counting", "obligation", "definition", "risk"]
+# `gate` (a condition a list needs before any of its rules apply) and `note` (a list's printed note,
+# shown when the list applies) belong to FTZ lists (engine/ftz.py).
+RuleKind = Literal["trigger", "exemption", "counting", "obligation", "definition", "risk", "gate", "note"]
 
 
 class Rule(_Strict):
@@ -99,6 +101,10 @@ class Rule(_Strict):
     unaffected: list[str] = Field(default_factory=list)
     excluded_from_count: bool = False
     exemptible: bool = True
+    # FTZ lists: gate rule ids whose conditions are ANDed into `when`; trigger ids (globs) none of
+    # which may hold (each within its own scope) — "data not on the list".
+    gates: list[str] = Field(default_factory=list)
+    unless_any: list[str] = Field(default_factory=list)
     # Counting rules.
     window: Literal["calendar_year", "since_previous_year_start"] | None = None
     # Obligations and risks.
@@ -140,6 +146,8 @@ class Rule(_Strict):
             raise ValueError("only exemptions can be excluded_from_count")
         if self.kind not in ("exemption", "trigger") and (self.overrides or self.unaffected):
             raise ValueError("only triggers and exemptions override other rules")
+        if self.kind not in ("exemption", "trigger", "note") and (self.gates or self.unless_any):
+            raise ValueError("only triggers, exemptions and notes take gates or unless_any")
         if self.kind == "counting" and not self.window:
             raise ValueError("a counting rule needs a window")
         if self.kind != "counting" and self.window:

@@ -1,0 +1,160 @@
+"""FTZ negative lists (Provisions Art. 6): which list applies, and why not.
+
+The lists themselves are rule files (rulebook/data/ftz/*.yaml): their items are triggers, "data not
+on the list" is an exemption (`unless_any` of the items), and their applicability conditions are
+`gate` rules ANDed into every item (`gates:`). Evaluation therefore happens in the ordinary pass;
+this module only explains it: one finding per gate of each list that could concern the handler
+(registered in its zone or city, or adopting it), the list's printed notes where they apply, and
+notes on lists that are not in force or items that were not named.
+
+A gate's `extra.role` says what it checks: `registration`, `legal_person`, `ciio`, `storage`,
+`sector` (one per covered sector; shown only for the handler's sector), `sector_any` (the list
+covers the handler's sector at all) or `item` (a per-data-item condition, e.g. AI modality).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from typing import Any
+
+from chujing.decision import Finding
+from chujing.engine.explain import failed_tests
+from chujing.rulebook.rulebook import CompiledRule, Rulebook
+
+FTZ_KIND = "ftz_list"
+
+
+class _Index:
+    """Gate and note rules per list instrument (built once per rulebook)."""
+
+    def __init__(self, book: Rulebook) -> None:
+        self.gates: dict[str, list[CompiledRule]] = {}
+        self.notes: dict[str, list[CompiledRule]] = {}
+        self.registration: dict[str, list[CompiledRule]] = {}
+        for r in book.rules.values():
+            if r.instrument.kind != FTZ_KIND:
+                continue
+            inst = r.instrument.id
+            if r.kind == "gate":
+                self.gates.setdefault(inst, []).append(r)
+                if r.rule.extra.get("role") == "registration":
+                    self.registration.setdefault(inst, []).append(r)
+            elif r.kind == "note":
+                self.notes.setdefault(inst, []).append(r)
+
+
+def _index(book: Rulebook) -> _Index:
+    idx = book.__dict__.get("_ftz_index")
+    if idx is None:
+        idx = _Index(book)
+        book.__dict__["_ftz_index"] = idx
+    return idx
+
+
+def hidden(book: Rulebook, rule: CompiledRule, facts: dict[str, Any]) -> bool:
+    """A list rule that cannot concern this handler (not registered in the list's zone): left out
+    of the trace so that national assessments do not list every zone's items."""
+    if rule.instrument.kind != FTZ_KIND:
+        return False
+    return any(g.condition.evaluate(facts) is False
+               for g in _index(book).registration.get(rule.instrument.id, []))
+
+
+def lists_in_force(book: Rulebook, day: date) -> list[str]:
+    out = []
+    for inst_id, inst in book.instruments.items():
+        if inst.kind != FTZ_KIND:
+            continue
+        if inst.effective_from <= day and (inst.effective_to is None or day <= inst.effective_to):
+            out.append(inst_id)
+    return out
+
+
+def _uses_item(rule: CompiledRule) -> bool:
+    return any(f.startswith(("item.", "count.")) for f in rule.condition.facts)
+
+
+def findings(book: Rulebook, day: date, item_facts: list[dict[str, Any]]) -> list[Finding]:
+    """A finding per gate of each list that could concern the handler, then the notes that apply."""
+    if not item_facts:
+        return []
+    idx = _index(book)
+    out: list[Finding] = []
+    for inst_id in lists_in_force(book, day):
+        regs = idx.registration.get(inst_id, [])
+        if any(g.condition.evaluate(item_facts[0]) is False for g in regs):
+            continue
+        for g in idx.gates.get(inst_id, []):
+            if not g.in_force(day):
+                continue
+            sector = g.rule.extra.get("sector")
+            if sector and item_facts[0].get("processor.sector") not in (None, sector):
+                continue  # another sector of the list: `sector_any` says whether any is covered
+            contexts = list(enumerate(item_facts)) if _uses_item(g) else [(None, item_facts[0])]
+            for i, f in contexts:
+                v = g.condition.evaluate(f)
+                out.append(_gate_finding(book, g, v, f, i))
+        for n in idx.notes.get(inst_id, []):
+            if not n.in_force(day):
+                continue
+            for i, f in enumerate(item_facts):
+                if n.condition.evaluate(f) is True:
+                    out.append(Finding(rule=n.id, kind="note", citation=n.citation, applies=True,
+                                       status="applies", item=i, explain=n.summary,
+                                       interpretation=n.rule.interpretation, note=n.rule.note))
+                    if not _uses_item(n):
+                        break
+    return out
+
+
+def _gate_finding(book: Rulebook, g: CompiledRule, v: bool | None, facts: dict[str, Any],
+                  item: int | None) -> Finding:
+    status = "applies" if v else ("unknown" if v is None else "not_applicable")
+    unknown = g.condition.unknown_facts(facts) if v is None else []
+    return Finding(rule=g.id, kind="gate", citation=g.citation, applies=v, status=status, item=item,
+                   explain=partial(_gate_text, book, g, status, facts, unknown),
+                   unknown_facts=unknown, interpretation=g.rule.interpretation, note=g.rule.note)
+
+
+def _gate_text(book: Rulebook, g: CompiledRule, status: str, facts: dict[str, Any],
+               unknown: list[str]) -> dict[str, str]:
+    title = g.instrument.title
+    s = g.rule.summary
+    if status == "applies":
+        return {"zh": f"满足：{s.zh}", "en": f"Met: {s.en}"}
+    if status == "unknown":
+        zh = "、".join(book.fact_label(f, "zh") for f in unknown)
+        en = ", ".join(book.fact_label(f, "en") for f in unknown)
+        return {"zh": f"无法判断（缺少：{zh}）：{s.zh}", "en": f"Cannot tell (missing: {en}): {s.en}"}
+    failed = failed_tests(g, facts, book)
+    return {"zh": f"不满足（{failed['zh']}）：{s.zh} 因此《{title.zh}》不适用，适用国家规定。",
+            "en": f"Not met ({failed['en']}): {s.en} So the {title.en} does not apply; "
+                  "the national rules do."}
+
+
+def notes(book: Rulebook, day: date, first) -> list[dict[str, str]]:
+    """Decision notes: a named zone without a list in force that day; unnamed list items."""
+    out: list[dict[str, str]] = []
+    if not first.items:
+        return out
+    facts = first.items[0].facts
+    zone, city = facts.get("processor.ftz"), facts.get("processor.registered_city")
+    live = lists_in_force(book, day)
+    if zone not in (None, "none") or city not in (None, "none"):
+        concerned = [i for i in live
+                     if not any(g.condition.evaluate(facts) is False
+                                for g in _index(book).registration.get(i, []))]
+        if not concerned:
+            out.append({
+                "zh": f"{day} 没有适用于该注册地（{zone}/{city}）的自贸区数据出境负面清单生效，适用国家规定。",
+                "en": f"No FTZ data-export negative list for the place of registration ({zone}/{city}) is in "
+                      f"force on {day}; the national rules apply."})
+        elif any(res.facts.get("item.list_item") == "none" for res in first.items):
+            out.append({
+                "zh": "自贸区清单中的重要数据条目按名称适用：如某项数据符合清单所列重要数据的描述，请在 "
+                      "important_data.list_item 中写明条目编号（可用 `chujing rules search 关键词` 查找）。",
+                "en": "An FTZ list's important-data items apply when named: if a data item matches a listed "
+                      "important-data description, give its rule id in important_data.list_item (find it with "
+                      "`chujing rules search WORDS`)."})
+    return out
