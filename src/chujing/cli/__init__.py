@@ -29,6 +29,8 @@ COMMAND_MODULES = [
     "chujing.cli.ledger",
     "chujing.cli.serve",
     "chujing.cli.token",
+    "chujing.cli.report",
+    "chujing.cli.draft",
 ]
 
 for _name in COMMAND_MODULES:

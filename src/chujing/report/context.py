@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from chujing.report import labels as L
@@ -50,14 +52,23 @@ def _bi(value: Any) -> dict[str, str]:
     return {"zh": str(value), "en": str(value)}
 
 
-def _word(kind: str, word: str) -> dict[str, str]:
-    try:
-        from chujing.rulebook import default_rulebook
+@lru_cache(maxsize=1)
+def _vocabulary_words() -> dict[str, dict[str, dict[str, str]]]:
+    """Word labels from the rulebook's fixed vocabulary file, read directly: a report must not
+    depend on the whole rulebook loading (a report from a decision JSON needs no engine)."""
+    import yaml
 
-        book = default_rulebook()
-        return {lg: book.word_label(kind, word, lg) for lg in ("zh", "en")}
-    except Exception:  # noqa: BLE001 - labels only: fall back to the id
-        return {"zh": word, "en": word}
+    try:
+        path = resources.files("chujing.rulebook").joinpath("data/vocabulary.yaml")
+        words = yaml.safe_load(path.read_text("utf-8")).get("words") or {}
+    except Exception:  # noqa: BLE001 - labels only: fall back to the ids
+        return {}
+    return {kind: {w["id"]: {"zh": w["zh"], "en": w["en"]} for w in entries or []}
+            for kind, entries in words.items()}
+
+
+def _word(kind: str, word: str) -> dict[str, str]:
+    return dict(_vocabulary_words().get(kind, {}).get(word) or {"zh": word, "en": word})
 
 
 def _grounds(grounds: list[str] | None) -> dict[str, str]:
@@ -101,6 +112,14 @@ def _kind(kind: str) -> dict[str, str]:
     return L.KIND.get(kind, {"zh": kind, "en": kind})
 
 
+def _categories(ids: list[str]) -> dict[str, str]:
+    from chujing.report.inventory import _names
+
+    names = _names()
+    return {lg: ("、" if lg == "zh" else ", ").join(names.get(c, {lg: c})[lg] for c in ids)
+            for lg in ("zh", "en")}
+
+
 def item_rows(s: dict | None, d: dict) -> list[dict[str, Any]]:
     decided = {i["index"]: i for i in d.get("items", [])}
     items = (s or {}).get("transfer", {}).get("data") if s else None
@@ -115,7 +134,7 @@ def item_rows(s: dict | None, d: dict) -> list[dict[str, Any]]:
             "name": it.get("name") or f"#{idx}",
             "kind": _kind(it["kind"]),
             "subjects": _bi(it.get("subjects")),
-            "categories": ", ".join(it.get("categories") or []),
+            "categories": _categories(it.get("categories") or []),
             "fields": ", ".join(it.get("fields") or []),
             "grounds": _grounds(it.get("grounds")) if it.get("grounds") is not None else None,
             "route": dec.get("route"),

@@ -92,7 +92,7 @@ def _facts(m: _Md, ctx: dict[str, Any]) -> None:
     if ctx["items"]:
         m.h(3, "data_items")
         m.table(["#", "h_name", "h_kind", "h_subjects", "h_categories", "h_route", "h_counted"],
-                [[r["index"], r["name"], m.t(r["kind"]), m.t(r["subjects"]), r["categories"],
+                [[r["index"], r["name"], m.t(r["kind"]), m.t(r["subjects"]), m.t(r["categories"], "<br>"),
                   f"`{r['route']}`" if r["route"] else "", m.t(r["counted"])] for r in ctx["items"]])
     if ctx["history"]:
         m.h(3, "history")
@@ -163,7 +163,7 @@ def _inventory(m: _Md, ctx: dict[str, Any]) -> None:
     if inv is None:
         m.para(L.T["inv_none"])
         m.table(["h_name", "h_kind", "h_column", "h_categories", "h_subjects"],
-                [[r["name"], m.t(r["kind"]), r["fields"] or L.TODO, r["categories"] or L.TODO,
+                [[r["name"], m.t(r["kind"]), r["fields"] or L.TODO, m.t(r["categories"], "<br>") or L.TODO,
                   m.t(r["subjects"])] for r in ctx["items"]])
         return
     for row in inventory_summary(inv):

@@ -16,12 +16,14 @@ _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 # Digits with the separators people type inside numbers; an ID's final X belongs to the number.
 _DIGITS = re.compile(r"(?<![\w.])\+?\d[\d \-]*\d[Xx]?(?![\w])")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A standard's number and year (GB/T 45574-2025, TC260 documents): not a person's number.
+_STANDARD = re.compile(r"\d{4,5}(?:\.\d+)?-(?:19|20)\d{2}")
 _DIGIT_RUN_MIN = 7
 
 # Keys whose string values are ours (hashes, rule ids, dates), never user text.
 SAFE_KEYS = frozenset({"hash", "scenario_hash", "key_fingerprint", "rule", "as_of", "date", "due",
                        "window_opens", "start", "end", "pathway", "route", "fact", "op", "kind",
-                       "status", "topic", "counter", "id"})
+                       "status", "topic", "counter", "id", "profile"})
 
 
 def mask_middle(value: str, keep_head: int = 3, keep_tail: int = 2) -> str:
@@ -34,7 +36,7 @@ def _mask_digits(m: re.Match[str]) -> str:
     text = m.group(0)
     if sum(c.isdigit() for c in text) < _DIGIT_RUN_MIN:
         return text
-    if all(_DATE.fullmatch(tok) for tok in text.split()):
+    if all(_DATE.fullmatch(tok) or _STANDARD.fullmatch(tok) for tok in text.split()):
         return text
     return mask_middle(text)
 
