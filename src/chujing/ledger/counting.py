@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from chujing.ledger.models import KIND_PI, KIND_SPI
-from chujing.ledger.store import Ledger, _as_date
+from chujing.ledger.store import Ledger, _as_date, keyset_len
 
 
 @dataclass
@@ -105,7 +105,7 @@ def count_window(ledger: Ledger, conn, start: date, end: date) -> WindowCounts:
     return out
 
 
-def new_persons(ledger: Ledger, conn, keys: dict[str, list[bytes]], start: date,
+def new_persons(ledger: Ledger, conn, keys: dict[str, bytes], start: date,
                 end: date) -> dict[str, int]:
     """Of these persons, how many per kind are not yet counted in the window."""
     from sqlalchemy import text
@@ -123,7 +123,7 @@ def new_persons(ledger: Ledger, conn, keys: dict[str, list[bytes]], start: date,
     for name, ks in keys.items():
         code = KIND_PI if name == "pi" else KIND_SPI if name == "spi" else codes.get(name)
         # A population the ledger has never seen: everyone in it is new.
-        out[name] = int(found.get(code, 0)) if code is not None else len(set(ks))
+        out[name] = int(found.get(code, 0)) if code is not None else keyset_len(ks)
     return out
 
 

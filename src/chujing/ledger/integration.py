@@ -26,7 +26,14 @@ from chujing.ledger.counting import (
     sensitive_overlap,
     window_for,
 )
-from chujing.ledger.store import Ledger, RecordResult, TransferRecord, open_ledger
+from chujing.ledger.store import (
+    Ledger,
+    RecordResult,
+    TransferRecord,
+    keyset,
+    keyset_len,
+    open_ledger,
+)
 
 PI = DataKind.personal_information
 SPI = DataKind.sensitive_personal_information
@@ -65,15 +72,15 @@ def load_manifest(manifest) -> Any:
     return _manifest_cache[tag]
 
 
-def manifest_keys(scenario: Scenario, manifest) -> dict[str, list[bytes]]:
+def manifest_keys(scenario: Scenario, manifest) -> dict[str, bytes]:
     """Person keys per ledger kind: every person, the sensitive ones, and each item's population."""
-    everyone = list(manifest.person_keys())
-    sensitive = list(manifest.sensitive_person_keys())
-    keys: dict[str, list[bytes]] = {"pi": everyone, "spi": sensitive}
+    everyone = keyset(manifest.person_keys())
+    sensitive = keyset(manifest.sensitive_person_keys())
+    keys: dict[str, bytes] = {"pi": everyone, "spi": sensitive}
     for it in scenario.transfer.data:
         if it.population and str(it.kind) in _PI_KINDS:
             ks = sensitive if str(it.kind) in _SENSITIVE else everyone
-            keys[it.population] = sorted(set(keys.get(it.population, [])) | set(ks))
+            keys[it.population] = keyset(keys.get(it.population, b"") + ks)
     return keys
 
 
@@ -168,7 +175,7 @@ def transfer_record(record_id: str, scenario: Scenario, decision, manifest=None)
     if m is not None:
         keys = manifest_keys(scenario, m)
         persons, sensitive = m.subjects, m.sensitive_subjects
-        populations = {k: len(v) for k, v in keys.items() if k not in ("pi", "spi")}
+        populations = {k: keyset_len(v) for k, v in keys.items() if k not in ("pi", "spi")}
     else:
         keys = None
         this = d.get("counts", {}).get("this_transfer", {})

@@ -8,6 +8,8 @@
   every person whose PI left (non-sensitive PI = every person exported), kind 1 sensitive PI,
   kind ≥ 2 a population. `counted` is false for exempt and voided transfers. `day` is the
   transfer date as a proleptic ordinal (`date.toordinal()`), `year` its calendar year.
+- `transfer_keys`: each transfer's keys per kind as one blob (sorted 16-byte hashes), so that
+  voiding a transfer finds its persons without a second index on `membership`.
 - `tally`: per kind and year, how many persons had their first counted transfer of that year on
   each day. Adding a day's rows up to a date gives the year's distinct persons without touching
   `membership` (that is what makes `ledger status` answer in milliseconds at 20M keys).
@@ -23,7 +25,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    Index,
     Integer,
     LargeBinary,
     SmallInteger,
@@ -82,16 +83,24 @@ class Population(Base):
 
 class Membership(Base):
     __tablename__ = "membership"
-    __table_args__ = (
-        Index("ix_membership_transfer", "transfer_seq"),
-        {"sqlite_with_rowid": False},
-    )
+    __table_args__ = ({"sqlite_with_rowid": False},)
     kind: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     person: Mapped[bytes] = mapped_column(LargeBinary(16), primary_key=True)
     transfer_seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[int] = mapped_column(Integer)
     counted: Mapped[bool] = mapped_column(Boolean)
+
+
+class TransferKeys(Base):
+    """Each transfer's persons of one kind as a keyset blob: what `void` and `show` read,
+    instead of a second index over `membership`."""
+
+    __tablename__ = "transfer_keys"
+    transfer_seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    persons: Mapped[int] = mapped_column(BigInteger)
+    keys: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Tally(Base):

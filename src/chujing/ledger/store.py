@@ -58,6 +58,23 @@ def display_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def keyset(keys) -> bytes:
+    """Person keys as one sorted, duplicate-free run of 16-byte hashes (numpy sorts in C)."""
+    import numpy as np
+
+    raw = bytes(keys) if isinstance(keys, bytes | bytearray | memoryview) else b"".join(keys)
+    if len(raw) % 16:
+        raise InputError("person keys must be 16-byte hashes", field="person_key")
+    if not raw:
+        return b""
+    arr = np.frombuffer(raw, dtype=np.dtype((np.void, 16)))
+    return np.unique(arr).tobytes()
+
+
+def keyset_len(ks: bytes) -> int:
+    return len(ks) // 16
+
+
 @dataclass
 class TransferRecord:
     """What a ledger keeps of one transfer (person keys as 16-byte hashes, never identifiers)."""
@@ -76,8 +93,9 @@ class TransferRecord:
     populations: dict[str, int]
     facts: dict[str, Any]
     decision: dict[str, Any]
-    # None: declared counts only (not deduplicable). Else "pi", "spi" and population names → keys.
-    keys: dict[str, list[bytes]] | None = None
+    # None: declared counts only (not deduplicable). Else "pi", "spi" and population names →
+    # their persons as a `keyset` (sorted, unique 16-byte keys, concatenated).
+    keys: dict[str, bytes] | None = None
     manifest_fingerprint: str | None = None
     content_hash: str = field(default="", init=False)
 
@@ -85,10 +103,7 @@ class TransferRecord:
         if not self.id or len(self.id) > 200 or any(c in self.id for c in "\n\r\t"):
             raise InputError("transfer id must be 1-200 characters on one line", field="--id")
         if self.keys is not None:
-            self.keys = {k: sorted(set(v)) for k, v in self.keys.items()}
-            for kind, ks in self.keys.items():
-                if any(len(k) != 16 for k in ks):
-                    raise InputError(f"person keys must be 16-byte hashes ({kind})", field="person_key")
+            self.keys = {k: keyset(v) for k, v in self.keys.items()}
         self.content_hash = self._hash()
 
     def _hash(self) -> str:
@@ -101,7 +116,7 @@ class TransferRecord:
         h.update(json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode())
         for kind in sorted(self.keys or {}):
             h.update(b"\0" + kind.encode() + b"\0")
-            h.update(b"".join(self.keys[kind]))
+            h.update(self.keys[kind])
         return h.hexdigest()
 
 
@@ -171,26 +186,34 @@ class Ledger:
 
     # --- staging person keys -----------------------------------------------------------------
 
-    def stage(self, conn, rows: list[tuple[int, bytes]]) -> None:
-        """Load (kind, person) rows, sorted and unique, into the session's `ledger_stage`."""
+    def stage(self, conn, runs: list[tuple[int, bytes]]) -> None:
+        """Load (kind, keyset) runs into the session's temporary `ledger_stage` table.
+
+        The keys go to the database as one blob per kind and are cut into rows there (a
+        recursive CTE in SQLite, generate_series in PostgreSQL): no Python object per person.
+        """
         if self.dialect == "sqlite":
-            conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS ledger_stage (kind INTEGER NOT NULL, "
-                                 "person BLOB NOT NULL, PRIMARY KEY (kind, person)) WITHOUT ROWID")
+            conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS ledger_stage "
+                                 "(kind INTEGER NOT NULL, person BLOB NOT NULL)")
             conn.exec_driver_sql("DELETE FROM ledger_stage")
-            if rows:
-                conn.exec_driver_sql("INSERT INTO ledger_stage (kind, person) VALUES (?, ?)", rows)
-            return
-        conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS ledger_stage (kind smallint NOT NULL, "
-                             "person bytea NOT NULL, PRIMARY KEY (kind, person)) "
-                             "ON COMMIT DELETE ROWS")
-        conn.exec_driver_sql("TRUNCATE ledger_stage")
-        raw = conn.connection.driver_connection
-        with raw.cursor() as cur, cur.copy(
-                "COPY ledger_stage (kind, person) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(["int2", "bytea"])
-            for row in rows:
-                copy.write_row(row)
-        conn.exec_driver_sql("ANALYZE ledger_stage")
+            sql = ("WITH RECURSIVE r(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM r WHERE i < ?) "
+                   "INSERT INTO ledger_stage (kind, person) SELECT ?, substr(?, i * 16 + 1, 16) FROM r")
+        else:
+            conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS ledger_stage (kind smallint NOT NULL, "
+                                 "person bytea NOT NULL) ON COMMIT DELETE ROWS")
+            conn.exec_driver_sql("TRUNCATE ledger_stage")
+            sql = ("INSERT INTO ledger_stage (kind, person) SELECT %s, substring(%s::bytea FROM i * 16 + 1 "
+                   "FOR 16) FROM generate_series(0, %s) AS i")
+        for kind, blob in runs:
+            n = keyset_len(blob)
+            if not n:
+                continue
+            if self.dialect == "sqlite":
+                conn.exec_driver_sql(sql, (n - 1, kind, blob))
+            else:
+                conn.exec_driver_sql(sql, (kind, blob, n - 1))
+        if self.dialect != "sqlite":
+            conn.exec_driver_sql("ANALYZE ledger_stage")
 
     def population_codes(self, conn, names, create: bool) -> dict[str, int]:
         from sqlalchemy import text
@@ -206,17 +229,16 @@ class Ledger:
                 nxt += 1
         return codes
 
-    def staged_rows(self, conn, keys: dict[str, list[bytes]], create: bool) -> list[tuple[int, bytes]]:
+    def staged_rows(self, conn, keys: dict[str, bytes], create: bool) -> list[tuple[int, bytes]]:
+        """(kind code, keyset) per kind, in code order; unknown populations left out."""
         pops = [k for k in keys if k not in ("pi", "spi")]
         codes = self.population_codes(conn, pops, create)
-        rows: list[tuple[int, bytes]] = []
+        runs: list[tuple[int, bytes]] = []
         for name, ks in keys.items():
             code = KIND_PI if name == "pi" else KIND_SPI if name == "spi" else codes.get(name)
-            if code is None:
-                continue  # a population the ledger has never seen: nobody in it yet
-            rows.extend((code, k) for k in ks)
-        rows.sort()
-        return rows
+            if code is not None:  # a population the ledger has never seen: nobody in it yet
+                runs.append((code, ks))
+        return sorted(runs, key=lambda r: r[0])
 
     # --- changes -----------------------------------------------------------------------------
 
@@ -255,6 +277,10 @@ class Ledger:
             if rec.keys is not None:
                 rows = self.staged_rows(conn, rec.keys, create=True)
                 self.stage(conn, rows)
+                held = [{"s": seq, "k": k, "n": keyset_len(b), "b": b} for k, b in rows if b]
+                if held:
+                    conn.execute(text("INSERT INTO transfer_keys (transfer_seq, kind, persons, keys) "
+                                      "VALUES (:s, :k, :n, :b)"), held)
                 day, year = rec.date.toordinal(), rec.date.year
                 if counted:
                     new = self._add_to_tally(conn, year, day)
@@ -324,14 +350,18 @@ class Ledger:
                 raise StoreError(f"transfer {transfer_id!r} was already voided on "
                                  f"{_as_dt(voided_at):%Y-%m-%d}", field="ID")
             if dedup and not exempt:
+                runs = [(int(k), bytes(b)) for k, b in conn.execute(text(
+                    "SELECT kind, keys FROM transfer_keys WHERE transfer_seq = :s ORDER BY kind"),
+                    {"s": seq})]
+                self.stage(conn, runs)
                 changes = conn.execute(text(
-                    "SELECT kind, fw, fo, COUNT(*) FROM (SELECT t.kind AS kind, "
-                    "(SELECT MIN(m.day) FROM membership m WHERE m.kind = t.kind AND m.year = t.year "
-                    " AND m.person = t.person AND m.counted = :t) AS fw, "
-                    "(SELECT MIN(m.day) FROM membership m WHERE m.kind = t.kind AND m.year = t.year "
-                    " AND m.person = t.person AND m.counted = :t AND m.transfer_seq <> :seq) AS fo "
-                    "FROM membership t WHERE t.transfer_seq = :seq) q GROUP BY kind, fw, fo"),
-                    {"t": True, "seq": seq}).all()
+                    "SELECT kind, fw, fo, COUNT(*) FROM (SELECT s.kind AS kind, "
+                    "(SELECT MIN(m.day) FROM membership m WHERE m.kind = s.kind AND m.year = :y "
+                    " AND m.person = s.person AND m.counted = :t) AS fw, "
+                    "(SELECT MIN(m.day) FROM membership m WHERE m.kind = s.kind AND m.year = :y "
+                    " AND m.person = s.person AND m.counted = :t AND m.transfer_seq <> :seq) AS fo "
+                    "FROM ledger_stage s) q GROUP BY kind, fw, fo"),
+                    {"t": True, "seq": seq, "y": year}).all()
                 delta: dict[tuple[int, int], int] = defaultdict(int)
                 for kind, fw, fo, n in changes:
                     if fw != fo:
@@ -339,8 +369,11 @@ class Ledger:
                         if fo is not None:
                             delta[(kind, fo)] += n
                 self._apply_tally(conn, year, delta)
-                conn.execute(text("UPDATE membership SET counted = :f WHERE transfer_seq = :seq"),
-                             {"f": False, "seq": seq})
+                for kind, _ in runs:
+                    conn.execute(text(
+                        "UPDATE membership SET counted = :f WHERE kind = :k AND year = :y "
+                        "AND person IN (SELECT person FROM ledger_stage WHERE kind = :k) "
+                        "AND transfer_seq = :seq"), {"f": False, "k": kind, "y": year, "seq": seq})
             conn.execute(text("UPDATE transfers SET voided_at = :at, void_reason = :r WHERE seq = :seq"),
                          {"at": self.value(datetime.now(UTC)), "r": reason.strip(), "seq": seq})
             self._audit(conn, "void", transfer_id, actor, {"reason": reason.strip()})
@@ -377,8 +410,8 @@ class Ledger:
             if row is None:
                 raise StoreError(f"no transfer {transfer_id!r} in the ledger", field="ID")
             out = _transfer_dict(row)
-            kinds = conn.execute(text("SELECT kind, COUNT(*) FROM membership WHERE transfer_seq = :s "
-                                      "GROUP BY kind"), {"s": row["seq"]}).all()
+            kinds = conn.execute(text("SELECT kind, persons FROM transfer_keys WHERE transfer_seq = :s"),
+                                 {"s": row["seq"]}).all()
             out["person_keys"] = self._kind_names(conn, dict(kinds))
             out["audit"] = [dict(a) for a in conn.execute(text(
                 "SELECT seq, at, action, actor, detail FROM audit_log WHERE transfer_id = :id "

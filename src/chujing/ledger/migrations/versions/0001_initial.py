@@ -62,7 +62,13 @@ def upgrade() -> None:
         sa.Column("counted", sa.Boolean, nullable=False),
         sqlite_with_rowid=False,
     )
-    op.create_index("ix_membership_transfer", "membership", ["transfer_seq"])
+    op.create_table(
+        "transfer_keys",
+        sa.Column("transfer_seq", sa.Integer, primary_key=True),
+        sa.Column("kind", sa.SmallInteger, primary_key=True),
+        sa.Column("persons", sa.BigInteger, nullable=False),
+        sa.Column("keys", sa.LargeBinary, nullable=False),
+    )
     op.create_table(
         "tally",
         sa.Column("kind", sa.SmallInteger, primary_key=True),
@@ -98,7 +104,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in ("audit_log", "tally", "membership", "populations", "transfers", "ledger_meta"):
+    for name in ("audit_log", "tally", "transfer_keys", "membership", "populations", "transfers", "ledger_meta"):
         op.drop_table(name)
     if op.get_bind().dialect.name != "sqlite":
         op.execute("DROP FUNCTION IF EXISTS chujing_append_only() CASCADE")
