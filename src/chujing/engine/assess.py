@@ -48,7 +48,6 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
     if not rs.triggers:
         raise RulebookError(f"no regime in the rulebook covers {day} "
                             f"(it starts on {book.coverage_start()})")
-    scenario, unstated = risks.screen(scenario, rs)  # unstated hard-block facts: see engine/risks.py
     base = base_facts(scenario)
     items = scenario.transfer.data
     facts = [item_facts(base, it) for it in items]
@@ -80,7 +79,7 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
         "decision.any_export": bool(items),
     }
     around = risks.Around(book, rs, day, scenario, base, [r.facts for r in first.items],
-                          [r.results for r in first.items], decision_facts, unstated)
+                          [r.results for r in first.items], decision_facts)
     summary = _summary(pathway, item_decisions, questions, possible, first, book)
     return Decision(
         pathway=pathway, as_of=day, rulebook_version=book.version, rulebook_hash=book.hash,

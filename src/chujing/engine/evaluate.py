@@ -190,7 +190,7 @@ def _current_counts(items: list[DataItem], excluded: list[Tri], tally: HistoryTa
 
 
 def _decide_item(rs: RuleSet, kind: str, facts: dict[str, Any], excluded: Tri) -> ItemResult:
-    results: dict[str, Tri] = {r.id: r.condition.evaluate(facts) for r in rs.route_rules_for(kind)}
+    results: dict[str, Tri] = {r.id: _screened(r, r.condition.evaluate(facts)) for r in rs.route_rules_for(kind)}
     by_id = rs.by_id
     effective, defeated = resolve(results, by_id)
     if None in results.values():
@@ -198,6 +198,12 @@ def _decide_item(rs: RuleSet, kind: str, facts: dict[str, Any], excluded: Tri) -
     else:
         route = strictest(by_id[rid] for rid in effective if by_id[rid].kind == "trigger")
     return ItemResult(facts, results, effective, defeated, excluded, route)
+
+
+def _screened(rule: CompiledRule, v: Tri) -> Tri:
+    """A screened hard block (`extra.screening`) whose facts are unstated does not hold up the route:
+    it is taken as not applying, and engine/risks.py reports what the answer would be if it did."""
+    return False if v is None and rule.rule.extra.get("screening") else v
 
 
 def resolve(results: dict[str, Tri], by_id: dict[str, CompiledRule]) -> tuple[set[str], dict[str, list[str]]]:

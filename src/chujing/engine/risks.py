@@ -3,11 +3,12 @@
 The route engine decides *how* data may leave; this module adds what a compliance team needs
 beside the route, from rule files marked `extra: {around: true}` and the `foreign/` summaries:
 
-- **Screening.** A few facts block or divert any export (a foreign judicial request, a recipient on
-  the PIPL 42 list, core data, a state organ). Asking every user about each would turn every answer
-  into `needs_information`, so when such a fact is not stated the route is worked out as if it were
-  "no", and a `screening` risk says so and what the answer would be if it were "yes". A fact stated
-  as true still decides the route (the trigger rules are ordinary `other_path` triggers).
+- **Screening.** A few hard blocks can divert any export (a foreign judicial request, a recipient on
+  the PIPL 42 list, core data, a state organ, HGR data without its licence). Asking every user about
+  each would turn every answer into `needs_information`, so a non-exemptible trigger marked
+  `extra: {screening: true}` whose facts are unstated is taken as not applying (evaluate._screened),
+  and a `screening` risk here says so and what the route would be if it did. A fact stated as true
+  still decides the route: they are ordinary `other_path` (or SA) triggers.
 - **Risks.** Rules of kind `risk` that hold: penalties (with the PIPL 66 turnover cap worked out
   when turnover is given), candidate important data, export-control overlap, destination regimes.
 - **Obligations.** Around rules are obligations in the ordinary sense, but one whose condition is
@@ -34,14 +35,6 @@ from chujing.facts import DataKind, Scenario
 from chujing.rulebook.rulebook import ROUTE_ORDER, CompiledRule, Rulebook, RuleSet
 from chujing.rulebook.schema import Text
 
-# Screened facts and where they live in the scenario (context.py gives the same names).
-SCREENED_FIELDS: dict[str, tuple[str, ...]] = {
-    "processor.state_organ": ("processor", "state_organ"),
-    "transfer.foreign_authority_request": ("transfer", "foreign_authority_request"),
-    "transfer.core_data": ("transfer", "core_data"),
-    "transfer.recipient_foreign_authority": ("transfer", "recipient", "foreign_judicial_or_law_enforcement"),
-    "transfer.recipient_restricted": ("transfer", "recipient", "on_restricted_list"),
-}
 # Leaves on these facts are not evidence that a rule is "nearly" met (they hold for most scenarios).
 NOT_EVIDENCE_PREFIXES = ("decision.", "item.kind")
 DISCLAIMER = {
@@ -104,11 +97,9 @@ def check_around_data(book: Rulebook) -> None:
                                         file=str(r.file), rule=r.id, field="extra.refers_to")
         if "annual_due" in r.rule.extra:
             AnnualDue.model_validate(r.rule.extra["annual_due"])
-        if r.rule.extra.get("screening") and r.kind == "trigger":
-            missing = set(r.condition.facts) - set(SCREENED_FIELDS)
-            if missing:
-                raise RulebookError(f"screening rule tests {sorted(missing)}, which are not screened facts",
-                                    file=str(r.file), rule=r.id, field="extra.screening")
+        if r.rule.extra.get("screening") and (r.kind != "trigger" or r.rule.exemptible):
+            raise RulebookError("only non-exemptible triggers (hard blocks) can be screened",
+                                file=str(r.file), rule=r.id, field="extra.screening")
         for fact in r.rule.extra.get("ask", []):
             if fact not in r.condition.facts or not book.question(fact):
                 raise RulebookError(f"extra.ask names {fact!r}: not in the condition or has no question",
@@ -124,11 +115,13 @@ def turnover_cap(turnover_cny: float, percent: int) -> int:
 
 
 def _yuan(n: int, lang: str) -> str:
-    if lang == "zh":
-        if n >= 10_000 and n % 10_000 == 0:
-            return f"{n // 10_000:,}万元"
-        return f"{n:,}元"
-    return f"RMB {n:,}"
+    if lang != "zh":
+        return f"RMB {n:,}"
+    if n >= 100_000_000 and n % 10_000 == 0:
+        return f"{(Decimal(n) / 100_000_000).normalize():f}亿元"
+    if n >= 10_000 and n % 10_000 == 0:
+        return f"{n // 10_000}万元"
+    return f"{n:,}元"
 
 
 def fines_figures(data: PenaltyData, turnover: float | None) -> tuple[dict[str, Any], dict[str, str] | None]:
@@ -151,7 +144,7 @@ def fines_figures(data: PenaltyData, turnover: float | None) -> tuple[dict[str, 
                 fixed_zh = _yuan(e.max_cny, "zh") if e.max_cny else ""
                 fixed_en = _yuan(e.max_cny, "en") if e.max_cny else ""
                 line = {
-                    "zh": f"{f.case.zh}：按上一年度营业额{_yuan(int(turnover), 'zh')}计，百分之{e.max_turnover_percent}为"
+                    "zh": f"{f.case.zh}：按上一年度营业额{_yuan(int(turnover), 'zh')}计，其{e.max_turnover_percent}%为"
                           f"{_yuan(cap, 'zh')}；与{fixed_zh}相比，罚款上限中较高者为{_yuan(ceiling, 'zh')}。",
                     "en": f"{f.case.en}: on last year's turnover of {_yuan(int(turnover), 'en')}, "
                           f"{e.max_turnover_percent}% is {_yuan(cap, 'en')}; against the fixed cap of {fixed_en}, "
@@ -166,28 +159,6 @@ def fines_figures(data: PenaltyData, turnover: float | None) -> tuple[dict[str, 
     if data.refers_to:
         figs["refers_to"] = list(data.refers_to)
     return figs, line
-
-
-# --- screening -------------------------------------------------------------------------------
-
-def _get(obj: Any, path: tuple[str, ...]) -> Any:
-    for part in path:
-        obj = getattr(obj, part)
-    return obj
-
-
-def screen(scenario: Scenario, rs: RuleSet) -> tuple[Scenario, frozenset[str]]:
-    """The scenario with unstated screened facts set to False, and which ones were unstated."""
-    facts = {f for r in rs.triggers if r.rule.extra.get("screening") for f in r.condition.facts}
-    unstated = frozenset(f for f in facts if f in SCREENED_FIELDS
-                         and _get(scenario, SCREENED_FIELDS[f]) is None)
-    if not unstated:
-        return scenario, unstated
-    s = scenario.model_copy(deep=True)
-    for fact in unstated:
-        *parents, leaf = SCREENED_FIELDS[fact]
-        setattr(_get(s, tuple(parents)), leaf, False)
-    return s, unstated
 
 
 # --- the module's output ---------------------------------------------------------------------
@@ -212,7 +183,6 @@ class Around:
     item_facts: list[dict[str, Any]]
     item_results: list[dict[str, bool | None]]
     decision_facts: dict[str, Any]
-    unstated: frozenset[str]
 
     def __post_init__(self) -> None:
         items = self.scenario.transfer.data
@@ -249,14 +219,21 @@ class Around:
                 figures={"items": idx, "route": r.rule.route}))
 
     def _screening(self) -> None:
-        groups: dict[frozenset[str], list[CompiledRule]] = {}
+        """Screened hard blocks left open by unstated facts (evaluate._screened took them as "no")."""
+        groups: dict[frozenset[str], tuple[list[CompiledRule], set[int]]] = {}
+        items = self.scenario.transfer.data
         for r in self.rs.triggers:
             if not r.rule.extra.get("screening"):
                 continue
-            missing = frozenset(r.condition.facts) & self.unstated
-            if missing:
-                groups.setdefault(missing, []).append(r)
-        for missing, rules in groups.items():
+            for i, (it, f) in enumerate(zip(items, self.item_facts, strict=True)):
+                if str(it.kind) not in r.rule.scope or r.condition.evaluate(f) is not None:
+                    continue
+                missing = frozenset(r.condition.unknown_facts(f))
+                rules, idx = groups.setdefault(missing, ([], set()))
+                if r not in rules:
+                    rules.append(r)
+                idx.add(i)
+        for missing, (rules, idx) in groups.items():
             facts = sorted(missing)
             lz = "、".join(self.book.fact_label(f, "zh") for f in facts)
             le = "; ".join(self.book.fact_label(f, "en") for f in facts)
@@ -267,10 +244,11 @@ class Around:
             self.risks.append(Risk(
                 rule=rules[0].id, topic="screening", severity="info",
                 citation={"zh": cz, "en": ce},
-                text={"zh": f"未说明：{lz}。本结论按“否”处理；如为“是”，结论为{label['zh']}（{cz}）。",
-                      "en": f"Not stated: {le}. The route above takes the answer as \"no\"; if it is \"yes\", "
+                text={"zh": f"未说明：{lz}。本结论按“不构成该情形”处理；如构成，结论为{label['zh']}（{cz}）。",
+                      "en": f"Not stated: {le}. The route above assumes the case does not arise; if it does, "
                             f"the route is {label['en']} ({ce})."},
-                figures={"facts": facts, "rules": [r.id for r in rules], "route_if_yes": route}))
+                figures={"facts": facts, "rules": [r.id for r in rules], "route_if_yes": route,
+                         "items": sorted(idx)}))
 
     def _rule_risks(self) -> None:
         turnover = self.base.get("processor.turnover_cny")
