@@ -115,9 +115,10 @@ def run_pass(rs: RuleSet, items: list[DataItem], item_facts: list[dict[str, Any]
         f["count.pi"] = counts["pi"]
         f["count.spi"] = counts["spi"]
         pop, mod = f.get("item.population"), f.get("item.modality")
-        f["count.population"] = counts["by_population"].get(pop) if pop else None
-        f["count.population_spi"] = counts["by_population_spi"].get(pop) if pop else None
-        f["count.modality_spi"] = counts["by_modality_spi"].get(mod) if mod else None
+        unsure = counts["unsure_groups"]
+        f["count.population"] = _group(counts["by_population"], pop, unsure)
+        f["count.population_spi"] = _group(counts["by_population_spi"], pop, unsure)
+        f["count.modality_spi"] = _group(counts["by_modality_spi"], mod, unsure)
         out.append(_decide_item(rs, str(it.kind), f, exc))
     routes = [r.route for r in out]
     overall = None if any(r is None for r in routes) else max(
@@ -134,6 +135,14 @@ def _excluded_now(rs: RuleSet, item: DataItem, facts: dict[str, Any]) -> Tri:
         if v is None:
             unknown = True
     return None if unknown else False
+
+
+def _group(bucket: dict[str, int], key: str | None, unsure: set[str]) -> int | None:
+    """People of one population (or modality) this window: 0 when none was exported, None when an
+    item of that group has an unknown number of people."""
+    if not key or key in unsure:
+        return None
+    return bucket.get(key, 0)
 
 
 def _add(bucket: dict[str, int], key: str | None, n: int) -> None:
@@ -156,12 +165,14 @@ def _current_counts(items: list[DataItem], excluded: list[Tri], tally: HistoryTa
     by_pop = dict(tally.by_population)
     by_pop_spi = dict(tally.by_population_spi)
     by_mod_spi = dict(tally.by_modality_spi)
+    unsure_groups: set[str] = set()
     pops = pops or [it.population for it in items]
     mods = mods or [str(it.modality) if it.modality else None for it in items]
     for it, exc, pop, mod in zip(items, excluded, pops, mods, strict=True):
         if exc is True or not is_pi(it.kind):
             continue
         if it.subjects is None:
+            unsure_groups.update(g for g in (pop, mod) if g)
             pi_known = False
             if is_sensitive(it.kind):
                 spi_known = False
@@ -186,12 +197,15 @@ def _current_counts(items: list[DataItem], excluded: list[Tri], tally: HistoryTa
         "by_population": by_pop,
         "by_population_spi": by_pop_spi,
         "by_modality_spi": by_mod_spi,
+        "unsure_groups": unsure_groups,
     }
 
 
 def _decide_item(rs: RuleSet, kind: str, facts: dict[str, Any], excluded: Tri) -> ItemResult:
-    results: dict[str, Tri] = {r.id: _screened(r, r.condition.evaluate(facts)) for r in rs.route_rules_for(kind)}
+    results: dict[str, Tri] = {r.id: r.condition.evaluate(facts) for r in rs.route_rules_for(kind)}
     by_id = rs.by_id
+    if None in results.values():
+        _screen(results, by_id)
     effective, defeated = resolve(results, by_id)
     if None in results.values():
         route = None
@@ -200,10 +214,12 @@ def _decide_item(rs: RuleSet, kind: str, facts: dict[str, Any], excluded: Tri) -
     return ItemResult(facts, results, effective, defeated, excluded, route)
 
 
-def _screened(rule: CompiledRule, v: Tri) -> Tri:
+def _screen(results: dict[str, Tri], by_id: dict[str, CompiledRule]) -> None:
     """A screened hard block (`extra.screening`) whose facts are unstated does not hold up the route:
     it is taken as not applying, and engine/risks.py reports what the answer would be if it did."""
-    return False if v is None and rule.rule.extra.get("screening") else v
+    for rid, v in results.items():
+        if v is None and by_id[rid].rule.extra.get("screening"):
+            results[rid] = False
 
 
 def resolve(results: dict[str, Tri], by_id: dict[str, CompiledRule]) -> tuple[set[str], dict[str, list[str]]]:

@@ -21,6 +21,7 @@ Pure: no I/O, no clock.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -146,7 +147,7 @@ def fines_figures(data: PenaltyData, turnover: float | None) -> tuple[dict[str, 
                 line = {
                     "zh": f"{f.case.zh}：按上一年度营业额{_yuan(int(turnover), 'zh')}计，其{e.max_turnover_percent}%为"
                           f"{_yuan(cap, 'zh')}；与{fixed_zh}相比，罚款上限中较高者为{_yuan(ceiling, 'zh')}。",
-                    "en": f"{f.case.en}: on last year's turnover of {_yuan(int(turnover), 'en')}, "
+                    "en": f"{f.case.en[:1].upper()}{f.case.en[1:]}: on last year's turnover of {_yuan(int(turnover), 'en')}, "
                           f"{e.max_turnover_percent}% is {_yuan(cap, 'en')}; against the fixed cap of {fixed_en}, "
                           f"the higher ceiling is {_yuan(ceiling, 'en')}.",
                 }
@@ -172,6 +173,40 @@ def _per_item(r: CompiledRule) -> bool:
 
 
 @dataclass
+class _Prepared:
+    """What this module needs from one day's rule set, worked out once per rule set."""
+
+    rs: RuleSet
+    risks: list[tuple[CompiledRule, bool, PenaltyData, dict[str, Any]]]  # + figures without turnover
+    screening: list[CompiledRule]
+    hard_blocks: dict[str, CompiledRule]
+    askable: list[tuple[CompiledRule, bool]]
+    obligations: dict[str, CompiledRule]
+
+
+_PREPARED: dict[int, _Prepared] = {}
+
+
+def _prepare(rs: RuleSet) -> _Prepared:
+    hit = _PREPARED.get(id(rs))
+    if hit is not None and hit.rs is rs:
+        return hit
+    around = [r for r in rs.obligations + rs.risks if _is_around(r)]
+    prepared = _Prepared(
+        rs=rs,
+        risks=[(r, _per_item(r), d, fines_figures(d, None)[0]) for r in rs.risks for d in [penalty_data(r)]],
+        screening=[r for r in rs.triggers if r.rule.extra.get("screening")],
+        hard_blocks={r.id: r for r in rs.triggers if not r.rule.exemptible and _is_around(r)},
+        askable=[(r, _per_item(r)) for r in around if r.rule.extra.get("ask") or r.rule.deadline],
+        obligations={r.id: r for r in rs.obligations if _is_around(r)},
+    )
+    if len(_PREPARED) > 256:  # rule sets live as long as their rulebook; keep the memo small anyway
+        _PREPARED.clear()
+    _PREPARED[id(rs)] = prepared
+    return prepared
+
+
+@dataclass
 class Around:
     """Everything around one decision; `risks`, `notes` are ready, questions and obligations on call."""
 
@@ -189,28 +224,27 @@ class Around:
         self.decision_facts["decision.any_notified_important_data"] = any(
             it.kind == DataKind.important_data and it.important_data is not None
             and it.important_data.notified is True for it in items)
+        self._p = _prepare(self.rs)
+        self._base_ctx = [(None, {**self.base, **self.decision_facts})]
+        self._item_ctx = [(i, {**f, **self.decision_facts}) for i, f in enumerate(self.item_facts)]
         self.risks: list[Risk] = []
         self.notes: list[dict[str, str]] = []
         self._hard_blocks()
         self._screening()
         self._rule_risks()
 
-    # contexts: (item index or None, facts)
-    def _contexts(self, r: CompiledRule) -> list[tuple[int | None, dict[str, Any]]]:
-        if _per_item(r):
-            return [(i, {**f, **self.decision_facts}) for i, f in enumerate(self.item_facts)]
-        return [(None, {**self.base, **self.decision_facts})]
+    def _contexts(self, per_item: bool) -> list[tuple[int | None, dict[str, Any]]]:
+        return self._item_ctx if per_item else self._base_ctx
 
     def _hard_blocks(self) -> None:
-        by_id = {r.id: r for r in self.rs.triggers}
         hits: dict[str, list[int]] = {}
+        blocks = self._p.hard_blocks
         for i, results in enumerate(self.item_results):
             for rid, v in results.items():
-                r = by_id.get(rid)
-                if r is not None and v is True and not r.rule.exemptible and _is_around(r):
+                if v is True and rid in blocks:
                     hits.setdefault(rid, []).append(i)
         for rid, idx in hits.items():
-            r = by_id[rid]
+            r = blocks[rid]
             label = PATHWAY_LABELS[r.rule.route]
             self.risks.append(Risk(
                 rule=rid, topic="hard_block", citation=r.citation,
@@ -222,9 +256,7 @@ class Around:
         """Screened hard blocks left open by unstated facts (evaluate._screened took them as "no")."""
         groups: dict[frozenset[str], tuple[list[CompiledRule], set[int]]] = {}
         items = self.scenario.transfer.data
-        for r in self.rs.triggers:
-            if not r.rule.extra.get("screening"):
-                continue
+        for r in self._p.screening:
             for i, (it, f) in enumerate(zip(items, self.item_facts, strict=True)):
                 if str(it.kind) not in r.rule.scope or r.condition.evaluate(f) is not None:
                     continue
@@ -253,12 +285,15 @@ class Around:
     def _rule_risks(self) -> None:
         turnover = self.base.get("processor.turnover_cny")
         foreign = False
-        for r in self.rs.risks:
-            idx = [i for i, f in self._contexts(r) if r.condition.evaluate(f) is True]
+        for r, per_item, data, plain in self._p.risks:
+            idx = [i for i, f in self._contexts(per_item) if r.condition.evaluate(f) is True]
             if not idx:
                 continue
-            figs, line = fines_figures(penalty_data(r), turnover)
-            if _per_item(r):
+            if turnover is None:
+                figs, line = copy.deepcopy(plain), None
+            else:
+                figs, line = fines_figures(data, turnover)
+            if per_item:
                 figs["items"] = idx
             text = dict(r.summary)
             if line:
@@ -293,10 +328,8 @@ class Around:
             seen.add(key)
             out.append(Question(fact=fact, question=q, item=key[1], rules=[rid]))
 
-        for r in self.rs.obligations + self.rs.risks:
-            if not _is_around(r):
-                continue
-            for i, f in self._contexts(r):
+        for r, per_item in self._p.askable:
+            for i, f in self._contexts(per_item):
                 v = r.condition.evaluate(f)
                 if v is None:
                     evidence = any(fn(f) is True for fact, _op, _x, fn in r.condition.leaves
@@ -310,7 +343,7 @@ class Around:
         return out
 
     def obligations(self, build: Callable[[], list[Obligation]]) -> list[Obligation]:
-        around = {r.id: r for r in self.rs.obligations if _is_around(r)}
+        around = self._p.obligations
         out = []
         for ob in build():
             r = around.get(ob.rule)
