@@ -310,7 +310,6 @@ def _csv(source: SourceFile, *, encoding: str | None, skip_bad_rows: bool,
         raise InputError(f"unknown encoding '{enc}'", field="--encoding") from None
     source.encoding = enc
     utf8_path, temporary = path, False
-    first_bad: list = []  # the first malformed row, when not skipping
     if codecs.lookup(enc).name not in ("utf-8", "utf-8-sig"):
         utf8_path, temporary = _transcode(path, enc), True
     else:
@@ -329,21 +328,19 @@ def _csv(source: SourceFile, *, encoding: str | None, skip_bad_rows: bool,
                 column_types={f"f{i}": pa.string() for i in range(header_line.count(delimiter) + 1)}),
         ).to_pylist()), {})
         names = _unique_names([str(v or f"column_{i + 1}") for i, v in enumerate(header.values())])
-        bad: list[int] = []
-
-        def on_invalid(row: pacsv.InvalidRow) -> str:
-            bad.append(row.number if row.number is not None else -1)
-            if skip_bad_rows:
-                return "skip"
-            first_bad.append(row)
-            return "error"
-
+        if skip_bad_rows:
+            cleaned, skipped = _drop_ragged(utf8_path, delimiter, len(names))
+            if temporary:
+                os.unlink(utf8_path)
+            utf8_path, temporary = cleaned, True
+            source.skipped_rows, source.skipped_lines = len(skipped), skipped
+        # No invalid_row_handler: a Python callback inside pyarrow's streaming reader can abort
+        # the interpreter at exit. A ragged row raises ArrowInvalid, located below.
         reader = pacsv.open_csv(
             utf8_path,
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False,
                                            block_size=_CSV_BLOCK, encoding="utf8"),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                             invalid_row_handler=on_invalid),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                  strings_can_be_null=False),
         )
@@ -358,24 +355,60 @@ def _csv(source: SourceFile, *, encoding: str | None, skip_bad_rows: bool,
                     yield _emit(pending, source)
                     pending, pending_rows = [], 0
         finally:
-            # An unclosed reader aborts the interpreter at exit after an error.
             reader.close()
         if pending or source.rows == 0:
             yield _emit(pending, source, names)
-        source.skipped_rows = len(bad)
-        source.skipped_lines = [b for b in bad if b >= 0]
     except pa.ArrowException as exc:
-        if first_bad:
-            row = first_bad[0]
-            raise InputError(
-                f"row has {row.actual_columns} fields, expected {row.expected_columns} "
-                "(use --skip-bad-rows to skip such rows)", file=str(path), line=row.number,
-            ) from None
+        ragged = _find_ragged(utf8_path, delimiter, len(names))
+        if ragged is not None:
+            line, actual = ragged
+            raise InputError(f"row has {actual} fields, expected {len(names)} "
+                             "(use --skip-bad-rows to skip such rows)",
+                             file=str(path), line=line) from None
+        # pyarrow's message may quote the row: keep only its kind.
         raise InputError(f"not a readable CSV file ({_short(exc).split(':')[0]})",
-                         file=str(path)) from exc
+                         file=str(path)) from None
     finally:
         if temporary:
             os.unlink(utf8_path)
+
+
+def _csv_rows(path: Path, delimiter: str):
+    import csv
+
+    fh = path.open("r", encoding="utf-8-sig", newline="")
+    return fh, csv.reader(fh, delimiter=delimiter)
+
+
+def _find_ragged(path: Path, delimiter: str, expected: int) -> tuple[int, int] | None:
+    """(line, fields) of the first row whose field count differs from the header's."""
+    fh, rows = _csv_rows(path, delimiter)
+    with fh:
+        start = 1
+        for row in rows:
+            if rows.line_num > 1 and row and len(row) != expected:
+                return start, len(row)
+            start = rows.line_num + 1
+    return None
+
+
+def _drop_ragged(path: Path, delimiter: str, expected: int) -> tuple[Path, list[int]]:
+    """A UTF-8 copy without the rows of the wrong length, and the lines of those rows."""
+    import csv
+
+    fd, tmp = tempfile.mkstemp(prefix="chujing-", suffix=".csv")
+    skipped: list[int] = []
+    fh, rows = _csv_rows(path, delimiter)
+    with fh, os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, delimiter=delimiter)
+        start = 1
+        for row in rows:
+            if rows.line_num == 1 or not row or len(row) == expected:
+                writer.writerow(row)
+            else:
+                skipped.append(start)
+            start = rows.line_num + 1
+    return Path(tmp), skipped
 
 
 def _emit(frames: list[pl.DataFrame], source: SourceFile,
