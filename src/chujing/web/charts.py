@@ -20,7 +20,7 @@ def headroom_svg(headroom: list[dict], lang: str, title: str) -> Markup:
     """One bar per threshold: the filled part is the people counted now, the frame the threshold."""
     if not headroom:
         return Markup("")
-    width, label_w, bar_w, row_h = 720, 300, 300, 46
+    width, label_w, bar_w, row_h = 780, 250, 330, 46
     height = 24 + row_h * len(headroom)
     parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
              f'preserveAspectRatio="xMinYMin meet" aria-labelledby="chart-title chart-desc" '

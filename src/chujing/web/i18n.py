@@ -49,7 +49,7 @@ UI: dict[str, dict[str, str]] = {
     "yes": {"zh": "是", "en": "Yes"},
     "no": {"zh": "否", "en": "No"},
     "not_sure": {"zh": "不确定", "en": "Not sure"},
-    "update": {"zh": "更新", "en": "Update"},
+    "update_btn": {"zh": "更新", "en": "Update"},
     "see_decision": {"zh": "查看结论", "en": "See the decision"},
     "route_live": {"zh": "当前判断", "en": "Route so far"},
     "route_possible": {"zh": "可能的路径", "en": "Possible routes"},
@@ -59,7 +59,7 @@ UI: dict[str, dict[str, str]] = {
                 "en": "With JavaScript on, the route updates as you answer; otherwise press Update."},
     "decision": {"zh": "结论", "en": "Decision"},
     "summary": {"zh": "摘要", "en": "Summary"},
-    "items": {"zh": "各数据项", "en": "Each data item"},
+    "items_title": {"zh": "各数据项", "en": "Each data item"},
     "obligations": {"zh": "义务", "en": "Obligations"},
     "due": {"zh": "期限", "en": "due"},
     "headroom": {"zh": "距下一门槛的余量", "en": "Headroom to the next threshold"},
@@ -100,6 +100,9 @@ UI: dict[str, dict[str, str]] = {
     "back": {"zh": "返回", "en": "Back"},
     "threshold": {"zh": "门槛", "en": "threshold"},
     "now": {"zh": "当前", "en": "now"},
+    "ciio_q": {"zh": "贵单位是否为关键信息基础设施运营者（CIIO）？", "en": "Is your organisation a critical information infrastructure operator (CIIO)?"},
+    "country_short": {"zh": "国家/地区", "en": "Country"},
+    "route": {"zh": "出境路径", "en": "Route"},
     "explain": {"zh": "术语说明", "en": "Explain this term"},
 }
 

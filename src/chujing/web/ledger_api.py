@@ -154,10 +154,11 @@ async def record_from_upload_form(request: Request, web) -> tuple[dict[str, Any]
         except ValueError:
             return {"zh": f"日期无效：{day_text}", "en": f"not a date: {day_text}", "bad": True}, 422
         country = (up.fields.get("country") or "").strip().upper() or None
+        ciio = {"yes": True, "no": False}.get(up.fields.get("ciio") or "")
         scan = await run_in_threadpool(scan_file, web, up.path, day, None)
     finally:
         up.cleanup()
-    raw = {"as_of": day.isoformat(),
+    raw = {"as_of": day.isoformat(), "processor": {"ciio": ciio},
            "transfer": {"date": day.isoformat(), "recipient": {"country": country}}}
     try:
         out = await run_in_threadpool(record, web, tid, raw, manifest_path(web, scan["manifest"]["id"]))
@@ -166,8 +167,11 @@ async def record_from_upload_form(request: Request, web) -> tuple[dict[str, Any]
         return {"zh": f"无法登记：{e['message']}", "en": f"cannot record: {e['message']}", "bad": True}, 422
     except ChujingError as exc:
         return {"zh": f"无法登记：{exc}", "en": f"cannot record: {exc}", "bad": True}, 409
+    from chujing.decision import PATHWAY_LABELS
+
     n = scan["manifest"]["subjects"]
+    route = PATHWAY_LABELS.get(out["route"], {"zh": out["route"], "en": out["route"]})
     if out["status"] == "unchanged":
         return {"zh": f"{tid} 已登记且内容相同，未作更改。", "en": f"{tid} was already recorded with the same content."}, 200
-    return {"zh": f"已登记 {tid}：扫描到 {n:,} 人，路径：{out['route']}。",
-            "en": f"Recorded {tid}: {n:,} people found in the scan; route: {out['route']}."}, 201
+    return {"zh": f"已登记 {tid}：扫描到 {n:,} 人，路径：{route['zh']}。",
+            "en": f"Recorded {tid}: {n:,} people found in the scan; route: {route['en']}."}, 201

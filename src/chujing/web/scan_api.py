@@ -40,9 +40,13 @@ def scan_file(web, path: Path, as_of: date | None, profile: str | None) -> dict:
     manifest_dir(web).mkdir(parents=True, exist_ok=True)
     write_manifest(manifest_dir(web) / f"{manifest_id}.parquet", result, key)
     out = result.to_dict()
+    # The temporary path means nothing to the caller (and says where uploads are kept).
     for f in out.get("files", []):
         if isinstance(f, dict) and "path" in f:
-            f["path"] = "upload"  # the temporary path means nothing to the caller
+            f["path"] = "upload"
+    for c in out.get("columns", []):
+        if isinstance(c, dict) and "file" in c:
+            c["file"] = "upload"
     return {"scan": out, "manifest": {"id": manifest_id, "url": f"/v1/scan/manifests/{manifest_id}",
                                       "subjects": result.subjects,
                                       "sensitive_subjects": result.sensitive_subjects}}

@@ -36,9 +36,11 @@
         });
     };
     var soon = function (ms) { clearTimeout(timer); timer = setTimeout(refresh, ms); };
-    form.addEventListener("change", function () { soon(60); });
-    form.addEventListener("input", function (e) {
-      if (e.target && (e.target.type === "number" || e.target.type === "text")) { soon(500); }
+    // Questions beside the form belong to it through form="q": listen on the document.
+    var ours = function (e) { return e.target && e.target.form === form; };
+    document.addEventListener("change", function (e) { if (ours(e)) { soon(60); } });
+    document.addEventListener("input", function (e) {
+      if (ours(e) && (e.target.type === "number" || e.target.type === "text")) { soon(500); }
     });
     // The header's language link keeps the answers: submit the form with the other language.
     var sw = document.getElementById("lang-switch");
