@@ -8,9 +8,9 @@ import pytest
 from tests.report.conftest import FIXTURES, RAW_PI
 
 
-def run(*args):
+def run(*args, env=None):
     return subprocess.run([sys.executable, "-m", "chujing", *args], capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, env=env)
 
 
 def test_report_from_decision_json_needs_no_engine(tmp_path):
@@ -59,7 +59,7 @@ def test_missing_file():
     assert r.returncode == 3 and "no such file" in r.stderr
 
 
-@pytest.mark.parametrize("route,suffix", [("sc", ".docx"), ("sa", ".md"), ("cert", ".md")])
+@pytest.mark.parametrize("route,suffix", [("sc", ".docx"), ("sa", ".md")])
 def test_draft(tmp_path, route, suffix):
     out = tmp_path / f"draft{suffix}"
     r = run("draft", route, str(FIXTURES / "standard_contract.scenario.yaml"), "-o", str(out))
@@ -73,3 +73,26 @@ def test_draft_bad_route_and_suffix(tmp_path):
     r = run("draft", "sc", str(FIXTURES / "standard_contract.scenario.yaml"), "-o", str(tmp_path / "a.pdf"))
     assert r.returncode == 3 and ".docx or .md" in r.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_report_counts_earlier_transfers_from_the_ledger(tmp_path):
+    import os
+
+    import yaml
+
+    env = {**os.environ, "CHUJING_HOME": str(tmp_path / "home")}
+    base = yaml.safe_load((FIXTURES / "standard_contract.scenario.yaml").read_text("utf-8"))
+    base.pop("history")
+    earlier = {**base, "as_of": "2026-02-10",
+               "transfer": {**base["transfer"], "date": "2026-02-10",
+                            "data": [{"name": "pilot", "kind": "personal_information",
+                                      "subjects": 40000}]}}
+    (tmp_path / "earlier.yaml").write_text(yaml.safe_dump(earlier, allow_unicode=True), "utf-8")
+    (tmp_path / "now.yaml").write_text(yaml.safe_dump(base, allow_unicode=True), "utf-8")
+    ledger = str(tmp_path / "l.sqlite")
+    r = run("ledger", "record", str(tmp_path / "earlier.yaml"), "--id", "pilot-1", "--ledger", ledger, env=env)
+    assert r.returncode == 0, r.stderr
+    r = run("report", str(tmp_path / "now.yaml"), "--format", "markdown", "--lang", "en",
+            "--ledger", ledger, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "| personal information | 340,000 |" in r.stdout  # 300,000 now + 40,000 from the ledger

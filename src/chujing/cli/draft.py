@@ -18,6 +18,8 @@ def register(app: typer.Typer) -> None:
         manifest: Path = typer.Option(None, "--manifest",
                                       help="Scan manifest (.parquet) or scan JSON: the data inventory annex."),
         as_of: str = typer.Option(None, "--as-of", help="Assessment date for a scenario (YYYY-MM-DD)."),
+        ledger: str = typer.Option(None, "--ledger",
+                                   help="Ledger URL: this year's earlier transfers from the ledger (scenario input)."),
     ) -> None:
         """Prefill the PIPIA, self-assessment or certification checklist, with the data inventory."""
         from chujing.cli.assess import parse_date
@@ -30,6 +32,6 @@ def register(app: typer.Typer) -> None:
         if output.suffix.lower() not in (".docx", ".md", ".markdown"):
             raise InputError("output must end in .docx or .md", file=str(output))
         canonical = drafts.canonical_route(route)
-        decision, scenario, inventory = load_inputs(file, parse_date(as_of, "--as-of"), manifest)
+        decision, scenario, inventory = load_inputs(file, parse_date(as_of, "--as-of"), manifest, ledger)
         doc = drafts.build(canonical, decision, scenario, inventory)
         drafts.write(doc, output, lang)

@@ -31,6 +31,8 @@ def register(app: typer.Typer) -> None:
         manifest: Path = typer.Option(None, "--manifest",
                                       help="Scan manifest (.parquet) or scan JSON: the data inventory annex."),
         as_of: str = typer.Option(None, "--as-of", help="Assessment date for a scenario (YYYY-MM-DD)."),
+        ledger: str = typer.Option(None, "--ledger",
+                                   help="Ledger URL: this year's earlier transfers from the ledger (scenario input)."),
         company: str = typer.Option(None, "--company", help="Company name for the header (default: processor.name)."),
     ) -> None:
         """Write the assessment report: route and reason, facts, trace, obligations, headroom."""
@@ -42,7 +44,7 @@ def register(app: typer.Typer) -> None:
 
         if fmt == ReportFormat.pdf and output is None:
             raise InputError("a PDF needs an output file: -o FILE.pdf", field="--output")
-        decision, scenario, inventory = load_inputs(file, parse_date(as_of, "--as-of"), manifest)
+        decision, scenario, inventory = load_inputs(file, parse_date(as_of, "--as-of"), manifest, ledger)
         out = render(decision, scenario, str(fmt), str(lang), inventory=inventory, company=company)
         data = out if isinstance(out, bytes) else out.encode("utf-8")
         if output is None:

@@ -34,8 +34,11 @@ def read_decision(path: Path, text: str) -> dict[str, Any] | None:
 
 
 def load_inputs(path: Path, as_of: date | None = None, manifest: Path | None = None,
-                ) -> tuple[dict[str, Any], Any, dict[str, Any] | None]:
-    """(decision dict, scenario or None, inventory or None)."""
+                ledger: str | None = None) -> tuple[dict[str, Any], Any, dict[str, Any] | None]:
+    """(decision dict, scenario or None, inventory or None).
+
+    With a ledger URL, this year's earlier transfers come from the ledger (deduplicated by person),
+    exactly as `chujing assess --ledger` counts them."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -57,6 +60,9 @@ def load_inputs(path: Path, as_of: date | None = None, manifest: Path | None = N
             inventory = from_manifest(manifest_obj)
     decision = read_decision(path, text)
     if decision is not None:
+        if ledger:
+            raise InputError("a decision JSON already holds its counts; --ledger applies to a "
+                             "scenario", file=str(path), field="--ledger")
         return decision, None, inventory
     from chujing.engine import assess
     from chujing.rulebook import default_rulebook
@@ -69,7 +75,11 @@ def load_inputs(path: Path, as_of: date | None = None, manifest: Path | None = N
         raise InputError("no as_of or transfer.date in the scenario: give --as-of "
                          "(a report states its assessment date)", file=str(path), field="as_of")
     scenario = scenario.model_copy(update={"as_of": day})
-    if manifest_obj is not None:
+    if ledger:
+        from chujing.ledger import integration
+
+        scenario = integration.prepare(scenario, ledger, manifest_obj, day, book=book)
+    elif manifest_obj is not None:
         from chujing.manifest_input import apply_manifest
 
         scenario = apply_manifest(scenario, manifest_obj)
