@@ -43,5 +43,5 @@ def render_html(ctx: dict[str, Any], lang: str = "both", for_print: bool = False
 def _header(ctx: dict[str, Any], langs: list[str]) -> str:
     """The running header of the printed page: company and the date of assessment."""
     date_label = " / ".join(L.T["as_of"][lg] for lg in langs)
-    company = ctx["company"] or "—"
-    return f"{company} · {date_label} {ctx['as_of']}"
+    dated = f"{date_label} {ctx['as_of']}"
+    return f"{ctx['company']} · {dated}" if ctx["company"] else dated
