@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import bisect
 import fnmatch
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -218,7 +220,7 @@ def _composed_when(rule: Rule, raw: dict[str, Rule], path: Path, index: int):
     if rule.unless_any:
         listed = []
         for pat in rule.unless_any:
-            hits = [r for rid, r in raw.items() if fnmatch.fnmatchcase(rid, pat) and r.kind == "trigger"]
+            hits = [r for rid, r in raw.items() if _glob(pat)(rid) and r.kind == "trigger"]
             if not hits:
                 raise RulebookError(f"unless_any names {pat!r}, which matches no trigger", file=str(path),
                                     line=rule_line(path, index, "unless_any"), rule=rule.id, field="unless_any")
@@ -245,10 +247,19 @@ def _check_wording_notes(rule: CompiledRule) -> None:
                              "add a `note` saying whether the number is included", "when")
 
 
+@lru_cache(maxsize=None)
+def _glob(pattern: str):
+    """A compiled glob (400+ rules × hundreds of patterns made plain fnmatch the slowest part of a load)."""
+    return re.compile(fnmatch.translate(pattern)).match
+
+
 def _match(patterns: list[str], rules: dict[str, CompiledRule], owner: CompiledRule, field: str) -> set[str]:
     out: set[str] = set()
     for pat in patterns:
-        hits = {rid for rid in rules if fnmatch.fnmatchcase(rid, pat)}
+        if any(ch in pat for ch in "*?["):
+            hits = set(filter(_glob(pat), rules))
+        else:
+            hits = {pat} if pat in rules else set()
         if not hits:
             raise _err(owner, f"{field} names {pat!r}, which matches no rule", field)
         out |= hits
