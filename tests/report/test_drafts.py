@@ -48,7 +48,7 @@ def test_standard_contract_draft():
         assert head in out, head
     # Prefilled from the facts.
     for fact in ("北京某软件科技有限公司", "Example Support Inc. / US", "姓名、电子邮件地址、电话号码",
-                 "个人信息300,000人", "累计：个人信息340,000人", "截止日期：2026-07-15"):
+                 "个人信息300,000人，其中敏感个人信息0人", "累计：个人信息340,000人", "截止日期：2026-07-15"):
         assert fact in out, fact
     assert out.count(TODO) >= 8
     assert "《个人信息出境认证办法》第八条" not in out  # certification duties belong to the cert draft

@@ -132,12 +132,17 @@ GROUND = {
     "trade_no_pi": {"zh": "国际贸易等活动中收集的不含个人信息的数据", "en": "trade etc. data without personal information"},
 }
 
+# The engine's counters (engine/assess.py COUNTERS): count.pi counts every person whose personal
+# information was exported, those with sensitive information included; count.spi those with sensitive.
 COUNTER = {
-    "count.pi": {"zh": "累计出境个人信息（不含敏感个人信息）人数",
-                 "en": "people whose personal information (not sensitive) was exported this year"},
-    "count.spi": {"zh": "累计出境敏感个人信息人数",
+    "count.pi": {"zh": "本年度累计出境个人信息人数", "en": "people whose personal information was exported this year"},
+    "count.spi": {"zh": "本年度累计出境敏感个人信息人数",
                   "en": "people whose sensitive personal information was exported this year"},
-    "count.population": {"zh": "该人群累计出境人数", "en": "people of this population exported this year"},
+    "count.population": {"zh": "该人群本年度累计出境人数", "en": "people of this population exported this year"},
+    "count.population_spi": {"zh": "该人群本年度累计出境敏感个人信息人数",
+                             "en": "people of this population whose sensitive PI was exported this year"},
+    "count.modality_spi": {"zh": "该形式本年度累计出境敏感个人信息人数",
+                           "en": "people whose sensitive PI in this form was exported this year"},
 }
 
 OP = {"at_least": "≥", "more_than": ">", "below": "<", "at_most": "≤"}

@@ -121,14 +121,14 @@ class Facts:
                 return None
             pi = sum(subjects)
             spi = sum(it["subjects"] for it in self.items if it["kind"] == "sensitive_personal_information")
-            pi -= spi
-        zh = f"个人信息{pi:,}人（不含敏感个人信息）；敏感个人信息{(spi or 0):,}人"
-        en = f"{pi:,} people's personal information (not sensitive); {(spi or 0):,} people's sensitive personal information"
+        # As the engine counts: every person with PI, and of them those with sensitive PI.
+        zh = f"个人信息{pi:,}人，其中敏感个人信息{(spi or 0):,}人"
+        en = f"{pi:,} people's personal information, {(spi or 0):,} of them sensitive"
         ytd_pi = self.counts.get("personal_information")
         if ytd_pi is not None:
             ytd_spi = self.counts.get("sensitive_personal_information") or 0
-            zh += f"。自当年1月1日起累计：个人信息{ytd_pi:,}人，敏感个人信息{ytd_spi:,}人"
-            en += f". Since 1 January: {ytd_pi:,} people's PI, {ytd_spi:,} people's sensitive PI"
+            zh += f"。自当年1月1日起累计：个人信息{ytd_pi:,}人，其中敏感个人信息{ytd_spi:,}人"
+            en += f". Since 1 January: {ytd_pi:,} people's PI, {ytd_spi:,} of them sensitive"
         return {"zh": zh + "（按自然人去重）。", "en": en + " (distinct natural persons)."}
 
 
@@ -258,7 +258,6 @@ def _pipia(doc: Draft, f: Facts) -> None:
             sens = f.category_text(True)
             doc.para({"zh": "敏感个人信息：" + (sens["zh"] if sens else "无（据所填事实）"),
                       "en": "Sensitive personal information: " + (sens["en"] if sens else "none (on the facts given)")})
-            _risks(doc, f)
             doc.todo(bi("评估上述规模、种类和敏感程度对个人信息权益的风险。",
                         "Assess the risks this scale, these categories and this sensitivity pose to individuals."))
         elif i == 4 and f.r.get("country"):
@@ -273,9 +272,11 @@ def _pipia(doc: Draft, f: Facts) -> None:
 
 
 def _risks(doc: Draft, f: Facts) -> None:
-    for r in (f.d or {}).get("risks", []):
-        doc.para({"zh": f"风险提示：{r['text']['zh']}（{r['citation']['zh']}）",
-                  "en": f"Risk: {r['text']['en']} ({r['citation']['en']})"})
+    risks = (f.d or {}).get("risks") or []
+    if not risks:
+        return
+    doc.heading(2, bi("附：风险提示（工具所列，供评估时考虑）", "Attached: risks the tool raised (to weigh in the assessment)"))
+    doc.table([bi("风险", "Risk"), bi("出处", "Citation")], [[r["text"], r["citation"]] for r in risks])
 
 
 # Obligations of the other mechanism are left out of a mechanism's draft.
@@ -283,6 +284,7 @@ OTHER_MECHANISM = {"standard_contract": ("cn/cert-measures",), "certification": 
 
 
 def _obligations(doc: Draft, f: Facts) -> None:
+    _risks(doc, f)
     skip = OTHER_MECHANISM.get(doc.route, ())
     obls = [o for o in (f.d or {}).get("obligations") or [] if not o["rule"].startswith(skip)]
     if not obls:
@@ -365,7 +367,6 @@ def _self_assessment(doc: Draft, f: Facts) -> None:
                 doc.para(bi(f"含重要数据{len(imp)}项（已被告知或公开发布为重要数据的，须申报安全评估）。",
                             f"{len(imp)} item(s) of important data (notified or published important data needs a security assessment)."))
             _route_paragraph(doc, f)
-            _risks(doc, f)
         elif i == 4:
             _kv(doc, _recipient_rows(f))
         elif i == 5:
