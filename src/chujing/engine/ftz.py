@@ -138,6 +138,8 @@ def notes(book: Rulebook, day: date, first) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     if not first.items:
         return out
+    out += _named_item_notes(book, day, first)
+    out += _reading_notes(book, day, first)
     facts = first.items[0].facts
     zone, city = facts.get("processor.ftz"), facts.get("processor.registered_city")
     live = lists_in_force(book, day)
@@ -157,4 +159,40 @@ def notes(book: Rulebook, day: date, first) -> list[dict[str, str]]:
                 "en": "An FTZ list's important-data items apply when named: if a data item matches a listed "
                       "important-data description, give its rule id in important_data.list_item (find it with "
                       "`chujing rules search WORDS`)."})
+    return out
+
+
+def _named_item_notes(book: Rulebook, day: date, first) -> list[dict[str, str]]:
+    """A named list item that is no rule, or a rule not in force on the day (an earlier edition's id
+    is still honoured by the successor edition's carried-over item)."""
+    out = []
+    for i, res in enumerate(first.items):
+        named = res.facts.get("item.list_item")
+        if named in (None, "none"):
+            continue
+        rule = book.rules.get(named)
+        if rule is None:
+            out.append({"zh": f"数据项 {i} 的 important_data.list_item 为 {named}，规则库中没有该条目；请用 "
+                              "`chujing rules search` 查找正确编号。",
+                        "en": f"Data item {i} names list item {named}, which is not in the rulebook; find the "
+                              "right id with `chujing rules search`."})
+        elif not rule.in_force(day):
+            out.append({"zh": f"数据项 {i} 所列清单条目 {named} 在 {day} 不在有效期内"
+                              "（如已被新版清单取代，新版延续的同一条目仍按该编号适用）。",
+                        "en": f"Data item {i} names {named}, which is not in force on {day} (where a later "
+                              "edition carried the item over, the later item still honours this id)."})
+    return out
+
+
+def _reading_notes(book: Rulebook, day: date, first) -> list[dict[str, str]]:
+    """The readings taken where a list is silent (note rules marked as interpretations)."""
+    out, seen = [], set()
+    idx = _index(book)
+    for inst_id in lists_in_force(book, day):
+        for n in idx.notes.get(inst_id, []):
+            if not n.rule.interpretation or n.id in seen or not n.in_force(day):
+                continue
+            if any(n.condition.evaluate(res.facts) is True for res in first.items):
+                seen.add(n.id)
+                out.append({"zh": f"{n.id}：{n.rule.summary.zh}", "en": f"{n.id}: {n.rule.summary.en}"})
     return out
