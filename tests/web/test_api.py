@@ -132,6 +132,14 @@ def test_far_dates_never_500(client, auth):
         assert r.status_code in status, (day, r.text)
 
 
+def test_huge_numbers_are_answered(client, auth):
+    body = {"as_of": "2026-01-05", "transfer": {"data": [
+        {"kind": "personal_information", "subjects": 10**30}]}}
+    r = client.post("/v1/assess", json=body, headers=auth)
+    assert r.status_code == 200
+    assert r.json()["items"][0]["subjects"] == 10**30
+
+
 def test_body_over_the_limit_is_413(app, client, auth):
     app.state.web.settings.max_body_bytes = 1000
     r = client.post("/v1/assess", json={"processor": {"name": "x" * 2000}}, headers=auth)

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.requests import ClientDisconnect
 
 from chujing.facts import Scenario
 from chujing.web.auth import require_api
@@ -87,6 +88,8 @@ async def assess_route(
         body = await _read_json_body(request, web.settings.max_body_bytes)
     except InvalidFacts as exc:
         return JSONResponse(error_body(413, exc.errors[0]["message"]), status_code=413)
+    except ClientDisconnect:  # the caller went away mid-body: nobody to answer
+        return Response(status_code=400)
     use_ledger = ledger and bool(web.settings.ledger_url)
     key = (body, as_of, date.today()) if not (save or use_ledger) else None
     if key is not None and (hit := web.cache.get(key)) is not None:

@@ -83,8 +83,18 @@ class DecisionCache:
                 self._d.popitem(last=False)
 
 
-def dumps(d: Any) -> bytes:
-    return json.dumps(d, ensure_ascii=False, default=str, separators=(",", ":")).encode("utf-8")
+try:  # a decision is ~30 kB of JSON: orjson writes it ~10x faster than the standard library
+    import orjson
+
+    def dumps(d: Any) -> bytes:
+        try:
+            return orjson.dumps(d, default=str)
+        except orjson.JSONEncodeError:  # integers past 64 bits: the standard library copes
+            return json.dumps(d, ensure_ascii=False, default=str,
+                              separators=(",", ":")).encode("utf-8")
+except ImportError:  # pragma: no cover - orjson is a dependency; keep working without it
+    def dumps(d: Any) -> bytes:
+        return json.dumps(d, ensure_ascii=False, default=str, separators=(",", ":")).encode("utf-8")
 
 
 def optional(module: str):

@@ -1,0 +1,187 @@
+"""Load benchmark of the web service: `POST /v1/assess` at 200 connections on loopback.
+
+    python bench/serve.py [--duration 30] [--connections 200] [--workers 2] [--mode both]
+
+Starts `uvicorn chujing.web.app:app_from_env` in a subprocess on 127.0.0.1 (a temporary
+CHUJING_HOME, a fresh API token), then drives it with Debian's `wrk` (apt-get install wrk),
+which costs far less CPU than a Python client on the same two cores. Each request carries a
+bearer token and a scenario. Modes:
+  unique  — every request's head-counts are random, so nearly every body is new: the engine runs
+            on each request (the response cache never hits);
+  repeat  — 24 fixed bodies: after the first round every answer comes from the decision cache.
+Reports requests/s, p50/p90/p99 latency and errors. Target (issue 7): p99 < 50 ms, no errors.
+Loopback only; bounded in time; the server is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Two scenario shapes from examples/: a SaaS company's user accounts, and a shop's orders.
+TEMPLATES = [
+    {"as_of": "2026-06-30", "processor": {"name": "北京某软件科技有限公司", "ciio": False, "sector": "software"},
+     "transfer": {"date": "2026-06-30", "recipient": {"name": "Example Support Inc.", "country": "US"},
+                  "scenario": "customer_service",
+                  "data": [{"name": "user accounts", "kind": "personal_information", "subjects": "@A@",
+                            "categories": ["name", "email", "phone"]}]},
+     "history": [{"date": "2026-02-10", "kind": "personal_information", "subjects": "@B@", "grounds": []}]},
+    {"as_of": "2025-09-15", "processor": {"name": "杭州某跨境电商有限公司", "ciio": False, "sector": "ecommerce"},
+     "transfer": {"date": "2025-09-15", "recipient": {"name": "Overseas Fulfilment Ltd.", "country": "HK"},
+                  "scenario": "customer_service", "grounds": ["contract"],
+                  "data": [{"name": "orders", "kind": "personal_information", "subjects": "@A@",
+                            "modality": "structured", "categories": ["name", "phone", "address"]},
+                           {"name": "health notes", "kind": "sensitive_personal_information",
+                            "subjects": "@B@"}]}},
+]
+
+LUA = r"""
+local templates = { %(templates)s }
+local token = "%(token)s"
+local mode = "%(mode)s"
+local fixed = {}
+math.randomseed(os.time() + math.floor(os.clock() * 1e6))
+for i = 1, 24 do
+  local t = templates[(i %% #templates) + 1]
+  fixed[i] = t:gsub("\"@A@\"", tostring(50000 * i)):gsub("\"@B@\"", tostring(997 * i))
+end
+local n = 0
+request = function()
+  local body
+  n = n + 1
+  if mode == "repeat" then
+    body = fixed[(n %% 24) + 1]
+  else
+    local t = templates[math.random(#templates)]
+    body = t:gsub("\"@A@\"", tostring(math.random(0, 2000000))):gsub("\"@B@\"", tostring(math.random(0, 20000)))
+  end
+  return wrk.format("POST", "/v1/assess", {["Content-Type"] = "application/json",
+                    ["Authorization"] = "Bearer " .. token}, body)
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(home: Path, port: int, workers: int) -> subprocess.Popen:
+    sys.path.insert(0, str(ROOT / "src"))
+    from chujing.web.settings import WebSettings
+
+    settings = WebSettings(home=home, ledger_url=str(home / "ledger.sqlite"))
+    env = {**os.environ, "CHUJING_HOME": str(home), "CHUJING_WEB_SETTINGS": settings.to_env()}
+    cmd = [sys.executable, "-m", "uvicorn", "chujing.web.app:app_from_env", "--factory",
+           "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+           "--no-access-log", "--log-level", "warning", "--backlog", "4096"]
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise SystemExit("server did not start within 60 s")
+
+
+def make_token(home: Path) -> str:
+    from chujing.web.store import WebStore
+
+    token, _ = WebStore(home / "web.sqlite").create_token("bench")
+    return token
+
+
+def lua_string(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def run_wrk(port: int, token: str, mode: str, duration: int, connections: int, threads: int,
+            script_dir: Path) -> dict:
+    templates = ", ".join(lua_string(json.dumps(t, ensure_ascii=False)) for t in TEMPLATES)
+    script = script_dir / f"{mode}.lua"
+    script.write_text(LUA % {"templates": templates, "token": token, "mode": mode}, encoding="utf-8")
+    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s",
+           "--latency", "-s", str(script), f"http://127.0.0.1:{port}/v1/assess"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60).stdout
+    return parse_wrk(out) | {"raw": out}
+
+
+def _ms(text: str) -> float:
+    m = re.match(r"([\d.]+)(us|ms|s)", text)
+    if not m:
+        return float("nan")
+    v, unit = float(m.group(1)), m.group(2)
+    return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
+
+
+def parse_wrk(out: str) -> dict:
+    lat = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M))
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    total = re.search(r"(\d+) requests in", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {
+        "requests": int(total.group(1)) if total else 0,
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "p50_ms": _ms(lat.get("50", "")), "p90_ms": _ms(lat.get("90", "")), "p99_ms": _ms(lat.get("99", "")),
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": sum(int(x) for x in sock.groups()) if sock else 0,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--duration", type=int, default=30)
+    ap.add_argument("--connections", type=int, default=200)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=2, help="wrk threads")
+    ap.add_argument("--mode", choices=["unique", "repeat", "both"], default="both")
+    args = ap.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("needs wrk: apt-get install wrk")
+    home = Path(tempfile.mkdtemp(prefix="chujing-bench-"))
+    port = free_port()
+    token = make_token(home)
+    proc = start_server(home, port, args.workers)
+    results = {}
+    try:
+        for mode in (["unique", "repeat"] if args.mode == "both" else [args.mode]):
+            # Warm up: imports, rulebook, first requests in every worker.
+            run_wrk(port, token, mode, 3, 20, 1, home)
+            r = run_wrk(port, token, mode, args.duration, args.connections, args.threads, home)
+            results[mode] = r
+            ok = r["p99_ms"] < 50 and r["non_2xx"] == 0 and r["socket_errors"] == 0
+            print(f"{mode:>7}: {r['requests']:,} requests in {args.duration}s = {r['rps']:,.0f} req/s; "
+                  f"p50 {r['p50_ms']:.1f} ms, p90 {r['p90_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms; "
+                  f"non-2xx {r['non_2xx']}, socket errors {r['socket_errors']} "
+                  f"[{'meets' if ok else 'misses'} p99 < 50 ms, no errors]")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(home, ignore_errors=True)
+    print(f"server: uvicorn, {args.workers} worker(s), loopback; client: wrk -t{args.threads} "
+          f"-c{args.connections} -d{args.duration}s; cores: {os.cpu_count()}")
+    print(json.dumps({k: {kk: vv for kk, vv in v.items() if kk != "raw"} for k, v in results.items()}))
+
+
+if __name__ == "__main__":
+    main()
