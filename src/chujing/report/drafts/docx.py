@@ -117,7 +117,27 @@ def _table(doc, head, rows, langs) -> None:
             p = cell.paragraphs[0]
             p.paragraph_format.line_spacing = Pt(16)
             _font(p.add_run(text), BODY_FONT, 10.5, bold=TODO in text, colour="C00000" if TODO in text else None)
+    _widths(table, head)
     doc.add_paragraph()
+
+
+TEXT_WIDTH_MM = 210 - 28 - 26
+
+
+def _widths(table, head) -> None:
+    """Narrow "#" columns, a narrower label column in two-column tables, the rest shared."""
+    from docx.shared import Mm
+
+    weights = [1 if h.get("zh") == "#" else 4 for h in head]
+    if len(head) == 2:
+        weights = [2, 5]
+    total = sum(weights)
+    table.autofit = False
+    for i, col in enumerate(table.columns):
+        width = Mm(TEXT_WIDTH_MM * weights[i] / total)
+        col.width = width
+        for cell in col.cells:
+            cell.width = width
 
 
 def render(draft, lang: str = "zh") -> bytes:
