@@ -18,7 +18,7 @@ from chujing.scan.detectors.base import header_matches
 from chujing.scan.detectors.special import AGE_HINTS, BIRTH_HINTS, SEX_HINTS, SEX_VALUES, SIGNALS
 from chujing.scan.normalise import fold_width, non_empty
 
-SAMPLE_VALUES = 2000
+SAMPLE_VALUES = 1000
 HINTED_THRESHOLD = 0.2
 
 
@@ -48,9 +48,12 @@ def _best_identifier(column: str, values: pl.Series) -> tuple[Detector | None, b
         hinted = detector.header_matches(column)
         if detector.needs_hint and not hinted:
             continue
+        threshold = HINTED_THRESHOLD if hinted else detector.column_threshold
+        if detector.cell_shape and (
+                values.str.contains(detector.cell_shape).mean() or 0.0) < threshold:
+            continue
         validated = (detector.validate_hinted if hinted else detector.validate)(values)
         rate = _rate(validated, len(values))
-        threshold = HINTED_THRESHOLD if hinted else detector.column_threshold
         if rate >= threshold and (rate > best[2] or (rate == best[2] and hinted and not best[1])):
             best = (detector, hinted, rate)
     return best

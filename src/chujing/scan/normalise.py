@@ -12,16 +12,19 @@ import polars as pl
 _FULL = [chr(c) for c in range(0xFF01, 0xFF5F)] + ["\u3000"]
 _HALF = [chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)] + [" "]
 FULL_WIDTH_PATTERN = "[\uff01-\uff5e\u3000]"
-EMPTY_VALUES = ["", "null", "none", "nan", "n/a", "na", "-", "--", "—", "/", "\\n"]
+_PLACEHOLDERS = ["", " ", "null", "none", "nan", "n/a", "na", "-", "--", "—", "/", "\\n"]
+# Case variants spelled out, so that the check is one hash lookup, not lower-casing every cell.
+EMPTY_VALUES = sorted({v for p in _PLACEHOLDERS for v in (p, p.upper(), p.capitalize())})
 
 
 def fold_width(values: pl.Series) -> pl.Series:
     """Full-width ASCII variants to ASCII; cheap no-op when a column has none."""
-    if not values.str.contains(FULL_WIDTH_PATTERN).any():
+    non_ascii = values.str.len_bytes() != values.str.len_chars()
+    if not non_ascii.any() or not values.filter(non_ascii).str.contains(FULL_WIDTH_PATTERN).any():
         return values
     return values.str.replace_many(_FULL, _HALF)
 
 
 def non_empty(values: pl.Series) -> pl.Series:
     """Cells that say something (not null, not blank, not a placeholder such as "N/A")."""
-    return values.is_not_null() & ~values.str.strip_chars().str.to_lowercase().is_in(EMPTY_VALUES)
+    return (values.is_not_null() & ~values.is_in(EMPTY_VALUES)).fill_null(False)

@@ -135,12 +135,15 @@ def _parquet(source: SourceFile, *, batch_rows: int, **_: object) -> Iterator[pl
 
     path = source.path
     try:
-        pfile = pq.ParquetFile(path)
-        for batch in pfile.iter_batches(batch_size=batch_rows):
-            frame = as_text(pl.from_arrow(batch))
+        # Read the footer first: a truncated or foreign file fails here with a clear message.
+        schema = pq.read_schema(path)
+        del schema
+        batches = pl.scan_parquet(path).collect_batches(chunk_size=batch_rows)
+        for frame in batches:
+            frame = as_text(frame)
             source.rows += frame.height
             yield frame
-    except (pa.ArrowException, OSError) as exc:
+    except (pa.ArrowException, pl.exceptions.PolarsError, OSError) as exc:
         raise InputError(f"not a readable Parquet file ({_short(exc)})", file=str(path)) from exc
 
 

@@ -44,6 +44,7 @@ DETECTOR = Detector(
     header_hints=("地址", "住址", "住所", "收货地", "居住地", "户籍地", "address", "addr"),
     needs_hint=True,
     column_threshold=0.4,
+    cell_shape=r"\p{Han}",
     mask=mask,
     text_pattern=TEXT_PATTERN,
 )

@@ -61,6 +61,7 @@ DETECTOR = Detector(
     category="financial_account",
     validate=validate,
     hinted_validate=validate_hinted,
+    cell_shape=r"\d{4}[\s\-]?\d{4}[\s\-]?\d{4}",
     header_hints=CARD_HINTS,
     mask=mask,
     text_validate=validate_text,

@@ -49,6 +49,9 @@ class Detector:
     text_pattern: str | None = None
     # Cheap regex a free-text candidate must match before `validate_text` looks at it.
     text_shape: str | None = None
+    # Cheap regex most cells of a column of this kind match (column detection skips the full
+    # check on a sample where too few do).
+    cell_shape: str | None = None
     note: str | None = None
 
     def header_matches(self, column: str) -> bool:

@@ -29,6 +29,7 @@ DETECTOR = Detector(
     header_hints=("邮箱", "电子邮件", "email", "e-mail", "mail"),
     key_type="email",
     key_rank=3,
+    cell_shape="@",
     mask=mask,
     text_shape="@",
     text_pattern=_PATTERN,

@@ -34,6 +34,7 @@ DETECTOR = Detector(
     text_validate=validate_text,
     header_hints=("imei", "设备号", "device_id", "串号"),
     needs_hint=True,
+    cell_shape=r"\d{6}",
     text_shape=r"^(?i:imei)",
     text_pattern=_CONTEXT + r"\d{15}\d*",
 )

@@ -44,6 +44,7 @@ DETECTOR = Detector(
     header_hints=("坐标", "经纬度", "定位", "位置", "gps", "coord", "location", "latlng", "lnglat",
                   "track", "轨迹"),
     mask=mask,
+    cell_shape=r"\d\.\d{4}",
     text_shape=r"^-?\d{1,3}\.\d{4}",
     text_pattern=PAIR,
 )

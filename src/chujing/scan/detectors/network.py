@@ -57,6 +57,7 @@ IPV4 = Detector(
     validate=validate_ipv4,
     header_hints=("ip", "地址ip", "ip地址", "client_addr", "remote_addr"),
     text_shape=r"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$",
+    cell_shape=r"\d\.\d{1,3}\.\d",
     text_pattern=r"\d{1,3}(?:\.\d{1,3}){3}(?:\.?\d)*",
 )
 
@@ -66,6 +67,7 @@ IPV6 = Detector(
     validate=validate_ipv6,
     header_hints=("ipv6", "ip"),
     text_shape=":",
+    cell_shape=":",
     text_pattern=r"[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:]*[0-9A-Fa-f]",
 )
 
@@ -75,5 +77,6 @@ MAC = Detector(
     validate=validate_mac,
     header_hints=("mac", "物理地址"),
     text_shape=r"^[0-9A-Fa-f]{2}[:\-][0-9A-Fa-f]{2}[:\-]",
+    cell_shape=r"[0-9A-Fa-f]{2}[:\-][0-9A-Fa-f]{2}[:\-]",
     text_pattern=r"[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}",
 )

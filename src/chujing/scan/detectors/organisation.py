@@ -40,6 +40,7 @@ DETECTOR = Detector(
     category=None,
     validate=validate,
     text_validate=validate_text,
+    cell_shape=r"^\s*[0-9A-Za-z]{18}\s*$",
     header_hints=("信用代码", "统一社会", "uscc", "credit_code", "税号", "tax_id"),
     text_shape=r"^[0-9A-HJ-NPQRTUWXY]{18}$",
     text_pattern=r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}[0-9A-Za-z]*",

@@ -74,6 +74,7 @@ DETECTOR = Detector(
                   "name", "full_name", "contact_person", "patient"),
     needs_hint=True,
     column_threshold=0.5,
+    cell_shape=r"^\s*\p{Han}",
     mask=mask,
     text_pattern=TEXT_PATTERN,
 )

@@ -64,6 +64,7 @@ MOBILE = Detector(
     key_rank=2,
     mask=mask_phone,
     text_shape=r"^(?:\+?86|0086)?[\s\-]?1\d{2}",
+    cell_shape=r"1\d{2}[\s\-]?\d{4}[\s\-]?\d{4}",
     text_pattern=r"(?:\+?86[\s\-]?)?1\d{2}[\s\-]\d{4}[\s\-]\d{4}\d*|\+86\d{11}\d*",
     note="well-formed numbers with an unallocated prefix count and are flagged",
 )
@@ -76,5 +77,6 @@ LANDLINE = Detector(
     header_hints=PHONE_HINTS + ("座机", "固话", "landline"),
     mask=mask_phone,
     text_shape=r"^[(（]?0\d{2}",
+    cell_shape=r"0\d{2}",
     text_pattern=r"[(（]0\d{2,3}[)）]\s?\d{7,8}\d*|0\d{2,3}-\d{7,8}\d*",
 )

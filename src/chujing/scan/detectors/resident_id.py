@@ -87,6 +87,7 @@ DETECTOR = Detector(
                   "resident_id", "sfz"),
     key_type="rid",
     key_rank=0,
+    cell_shape=r"^\s*\d{15}(?:\d{2}[\dXx])?\s*$",
     derived=("birth_date", "sex", "region_of_issue"),
     mask=mask,
     text_shape=r"^\d{15}$|^\d{17}[\dXx]$",

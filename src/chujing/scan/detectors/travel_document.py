@@ -44,6 +44,7 @@ DETECTOR = Detector(
     text_validate=validate_text,
     header_hints=("护照", "通行证", "回乡证", "台胞证", "passport", "permit", "travel_doc"),
     needs_hint=True,
+    cell_shape=r"^\s*[A-Za-z]{0,2}\d{7,10}\s*$",
     key_type="travel_document",
     key_rank=1,
     mask=mask,

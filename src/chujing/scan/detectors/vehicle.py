@@ -58,6 +58,7 @@ PLATE = Detector(
     header_hints=("车牌", "号牌", "plate", "license_no", "licence_no"),
     column_threshold=0.5,
     text_shape=r"^\p{Han}",
+    cell_shape=r"^\s*\p{Han}[A-Za-z]",
     text_pattern=rf"[{_PROVINCES}][A-HJ-NP-Z][·\s\-]?[A-HJ-NP-Z0-9]{{4,5}}[A-HJ-NP-Z0-9挂学警港澳]",
 )
 
@@ -67,5 +68,6 @@ VIN = Detector(
     validate=validate_vin,
     header_hints=("vin", "车架号", "车辆识别"),
     text_shape=r"^[A-HJ-NPR-Z][A-HJ-NPR-Z0-9]{16}$",
+    cell_shape=r"^\s*[A-Za-z0-9]{17}\s*$",
     text_pattern=r"[A-HJ-NPR-Z][A-HJ-NPR-Z0-9]{16}[A-Za-z0-9]*",
 )

@@ -1,0 +1,196 @@
+"""Scanner speed benchmark (issue 4, item 8): rows/s per core and on both cores.
+
+Each measurement runs in a fresh subprocess with POLARS_MAX_THREADS set (1 = one core, 2 =
+both), so thread pools and peak memory (ru_maxrss) are its own:
+
+- read:       Polars merely reading the same columns as text (the floor);
+- structured: column-level detection on the identifier columns (name … gps);
+- text:       free-text detection on the note column;
+- names:      the free-text name pass alone on the note column;
+- persons:    the whole process counting distinct persons from the key columns (ID > phone >
+              e-mail), start to finish, interpreter start-up included;
+- scan:       the whole scan (`scan_paths`) of every column, with peak memory;
+- presidio:   Presidio's AnalyzerEngine with pattern recognizers only (no NLP model) for the
+              same identifiers, on a sample of the note column, against our text pass.
+
+    python bench/gen_scan_data.py --rows 10000000           # once, ~1-2 min
+    python bench/scan.py --data bench/data/scan-10m.parquet  # a few minutes
+    python bench/scan.py --rows 1000000                      # quick run on a smaller file
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STRUCTURED = ["name", "id_number", "phone", "email", "bank_card", "address", "plate", "ip", "gps"]
+KEYS = ["id_number", "phone", "email"]
+
+
+def _child(task: str, data: str, sample: int) -> dict:
+    """Runs inside the subprocess; returns the measurement."""
+    import resource
+
+    sys.path.insert(0, str(ROOT / "src"))
+    import polars as pl
+    import pyarrow.parquet as pq
+
+    result: dict = {"task": task, "threads": pl.thread_pool_size()}
+    start = time.perf_counter()
+    if task == "read":
+        rows = pl.scan_parquet(data).select(pl.all().cast(pl.Utf8)).collect().height
+    elif task in ("structured", "text", "names"):
+        from chujing.scan.columns import plan_columns
+        from chujing.scan.scanner import Scanner, ScanOptions
+        from chujing.scan.text import PASSES, _candidates, _validate
+
+        columns = STRUCTURED if task == "structured" else ["note"]
+        scanner = Scanner(ScanOptions(as_of=__import__("datetime").date(2025, 11, 1)))
+        rows, plans, elapsed = 0, None, 0.0
+        for batch in pq.ParquetFile(data).iter_batches(batch_size=500_000, columns=columns):
+            frame = pl.from_arrow(batch)
+            t0 = time.perf_counter()
+            if task == "names":
+                name_pass = next(p for p in PASSES if p.name == "names")
+                texts = frame["note"]
+                idx = pl.Series(range(frame.height), dtype=pl.UInt32)
+                _validate(_candidates(idx, texts, name_pass), name_pass.detectors)
+            else:
+                plans = plans or plan_columns(frame)
+                scanner.scan_batch(data, frame, plans)
+            elapsed += time.perf_counter() - t0
+            rows += frame.height
+        result["detect_seconds"] = round(elapsed, 3)
+        result["detect_rows_per_s"] = round(rows / elapsed)
+    elif task == "persons":
+        from chujing.scan.detectors import email, phone, resident_id
+
+        counted = 0
+        keys = []
+        for batch in pq.ParquetFile(data).iter_batches(batch_size=1_000_000, columns=KEYS):
+            frame = pl.from_arrow(batch)
+            key = pl.DataFrame({
+                "rid": "rid:" + resident_id.validate(frame["id_number"]),
+                "phone": "phone:" + phone.validate_mobile(frame["phone"]),
+                "email": "email:" + email.validate(frame["email"]),
+            }).select(pl.coalesce("rid", "phone", "email").alias("k"))["k"]
+            keys.append(key.drop_nulls().unique())
+            counted += frame.height
+        rows = counted
+        result["persons"] = pl.concat(keys).n_unique()
+    elif task == "scan":
+        from datetime import date
+
+        from chujing.scan import scan_paths
+
+        scanned = scan_paths([data], as_of=date(2025, 11, 1))
+        rows = scanned.rows
+        result["subjects"] = scanned.subjects
+        result["sensitive_subjects"] = scanned.sensitive_subjects
+    elif task == "presidio":
+        rows = _presidio_vs_ours(data, sample, result)
+    else:
+        raise SystemExit(f"unknown task {task}")
+    result["seconds"] = round(time.perf_counter() - start, 3)
+    result["rows"] = rows
+    result["rows_per_s"] = round(rows / result["seconds"])
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return result
+
+
+def _presidio_vs_ours(data: str, sample: int, result: dict) -> int:
+    import polars as pl
+    from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
+
+    from chujing.scan.text import detect_in_text
+
+    class NoNlp(NlpEngine):
+        """Pattern recognizers only: no spaCy model can be downloaded here."""
+
+        def load(self) -> None: ...
+        def is_loaded(self) -> bool: return True
+        def process_text(self, text, language):
+            return NlpArtifacts([], [], [], [], self, language)
+        def process_batch(self, texts, language, **kw):
+            for t in texts:
+                yield t, self.process_text(t, language)
+        def is_stopword(self, word, language): return False
+        def is_punct(self, word, language): return False
+        def get_supported_entities(self): return []
+        def get_supported_languages(self): return ["zh"]
+
+    def rec(entity: str, regex: str) -> PatternRecognizer:
+        return PatternRecognizer(supported_entity=entity, supported_language="zh",
+                                 patterns=[Pattern(entity, regex, 0.6)])
+
+    registry = RecognizerRegistry(supported_languages=["zh"])
+    for recognizer in (
+        rec("CN_RESIDENT_ID", r"(?<!\d)\d{17}[\dXx](?!\d)"),
+        rec("CN_MOBILE", r"(?<!\d)1[3-9]\d{9}(?!\d)"),
+        rec("EMAIL_ADDRESS", r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"),
+        rec("CREDIT_CARD", r"(?<!\d)\d{16,19}(?!\d)"),
+        rec("IP_ADDRESS", r"(?<!\d)\d{1,3}(?:\.\d{1,3}){3}(?!\d)"),
+    ):
+        registry.add_recognizer(recognizer)
+    engine = AnalyzerEngine(registry=registry, nlp_engine=NoNlp(), supported_languages=["zh"])
+    notes = pl.read_parquet(data, columns=["note"])["note"].drop_nulls().head(sample)
+    texts = notes.to_list()
+    t0 = time.perf_counter()
+    for text in texts:
+        engine.analyze(text=text, language="zh")
+    presidio_s = time.perf_counter() - t0
+    big = pl.concat([notes] * max(1, 200_000 // len(notes)))
+    t0 = time.perf_counter()
+    detect_in_text(pl.Series(range(len(big)), dtype=pl.UInt32), big)
+    ours_s = time.perf_counter() - t0
+    result["presidio_rows_per_s"] = round(len(texts) / presidio_s)
+    result["ours_rows_per_s"] = round(len(big) / ours_s)
+    result["ratio"] = round(result["ours_rows_per_s"] / result["presidio_rows_per_s"], 1)
+    return len(texts)
+
+
+def run(task: str, data: Path, threads: int, sample: int) -> dict:
+    env = {**os.environ, "POLARS_MAX_THREADS": str(threads), "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.run([sys.executable, __file__, "--child", task, "--data", str(data),
+                           "--sample", str(sample)], capture_output=True, text=True, env=env,
+                          timeout=1800)
+    if proc.returncode != 0:
+        raise SystemExit(f"{task} failed:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--tasks", default="read,structured,text,names,persons,scan,presidio")
+    parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--sample", type=int, default=5000)
+    parser.add_argument("--child", default=None)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(_child(args.child, str(args.data), args.sample)))
+        return
+    data = args.data or ROOT / "bench" / "data" / f"scan-{args.rows}.parquet"
+    if not data.exists():
+        subprocess.run([sys.executable, str(ROOT / "bench" / "gen_scan_data.py"), "--rows",
+                        str(args.rows), "--out", str(data)], check=True)
+    print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"{time.strftime('%Y-%m-%d')}, data {data.name}")
+    for task in args.tasks.split(","):
+        threads_list = [1] if task == "presidio" else [int(t) for t in args.threads.split(",")]
+        for threads in threads_list:
+            print(json.dumps(run(task, data, threads, args.sample), ensure_ascii=False),
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
