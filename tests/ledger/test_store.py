@@ -140,8 +140,27 @@ def test_tally_matches_recount_after_random_operations(ledger):
         live.append(f"r{i}")
         if rnd.random() < 0.3:
             ledger.void(live.pop(rnd.randrange(len(live))), "test")
+        if rnd.random() < 0.3:
+            ledger.compact(force=True)
     for month in (1, 4, 8, 12):
         check_tally(ledger, Y25, date(2025, month, 28))
+
+
+def test_compaction_moves_rows_and_keeps_counts(ledger):
+    ledger.compact_min_rows, ledger.compact_ratio = 50, 1
+    record(ledger, "a", date(2025, 2, 1), keys(range(0, 40)))
+    with ledger.read() as conn:
+        assert ledger.membership_sizes(conn)[:2] == (0, 40)  # below the minimum: not compacted
+    record(ledger, "b", date(2025, 3, 1), keys(range(30, 60)))
+    with ledger.read() as conn:
+        assert ledger.membership_sizes(conn)[:2] == (70, 0)  # 70 rows ≥ 50: compacted
+    record(ledger, "c", date(2025, 1, 15), keys(range(50, 80)))  # backdated, partly known
+    assert counts(ledger, date(2025, 1, 31)).pi == 30
+    assert counts(ledger, date(2025, 12, 31)).pi == 80
+    ledger.void("a", "test")  # its rows are in the main table
+    assert counts(ledger, date(2025, 12, 31)).pi == 50
+    check_tally(ledger, Y25, date(2025, 2, 15))
+    assert "compact" in [a["action"] for a in ledger.audit_log()]
 
 
 def test_wrong_key_is_refused(ledger_url):

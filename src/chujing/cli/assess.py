@@ -88,12 +88,14 @@ def register(app: typer.Typer) -> None:
         if ledger:
             from chujing.ledger import integration
 
-            scenario = integration.prepare(scenario, ledger, manifest, day)
+            scenario = integration.prepare(scenario, ledger, manifest_obj, day, book=book)
         elif manifest_obj is not None:
             scenario = apply_manifest(scenario, manifest_obj)
         decision = run(scenario, book, as_of=day)
         if record:
-            integration.record(ledger, record, scenario, decision, manifest)
+            done = integration.record(ledger, record, scenario, decision, manifest_obj)
+            print(f"chujing: {'recorded' if done.status == 'recorded' else 'already recorded, unchanged:'} "
+                  f"{record} / {'已记入台账' if done.status == 'recorded' else '已记录，未更改'}", file=sys.stderr)
         d = decision.to_dict()
         if fmt == Format.json:
             sys.stdout.write(json.dumps(d, ensure_ascii=False, indent=2, default=str) + "\n")

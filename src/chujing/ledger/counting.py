@@ -3,7 +3,7 @@
 The window comes from the rulebook (`book.in_force(day)` and the engine's `window_start`): since
 1 January of the year today, since 1 January of the previous year under the regime before
 2024-03-22. A window from 1 January to a day of the same year is answered from `tally` (a few
-hundred rows at most); any other window is counted from `membership` directly.
+hundred rows at most); any other window is counted from the membership tables directly.
 
 Transfers recorded without a manifest have declared counts only: they are added as declared
 (they cannot be deduplicated against anyone).
@@ -40,6 +40,11 @@ class WindowCounts:
                 "deduplicated": self.deduplicated, "declared": self.declared}
 
 
+TABLES = ("membership", "membership_recent")
+MEMBERSHIP = ("(SELECT kind, year, person, day FROM membership "
+              "UNION ALL SELECT kind, year, person, day FROM membership_recent)")
+
+
 def window_for(book, day: date) -> tuple[date, str | None]:
     """The counting window's first day on `day`, and the counting rule that says so."""
     from chujing.engine.evaluate import window_start
@@ -68,10 +73,10 @@ def count_window(ledger: Ledger, conn, start: date, end: date) -> WindowCounts:
                                  "GROUP BY kind"), {"y": start.year, "d": end.toordinal()}).all()
     else:
         rows = conn.execute(text(
-            "SELECT kind, COUNT(*) FROM (SELECT DISTINCT kind, person FROM membership "
-            "WHERE year BETWEEN :y0 AND :y1 AND day BETWEEN :d0 AND :d1 AND counted = :t) q "
+            "SELECT kind, COUNT(*) FROM (SELECT DISTINCT kind, person FROM " + MEMBERSHIP + " u "
+            "WHERE year BETWEEN :y0 AND :y1 AND day BETWEEN :d0 AND :d1) q "
             "GROUP BY kind"), {"y0": start.year, "y1": end.year, "d0": start.toordinal(),
-                               "d1": end.toordinal(), "t": True}).all()
+                               "d1": end.toordinal()}).all()
     dedup = {int(k): int(n) for k, n in rows if n}
     out.deduplicated = {"personal_information": dedup.get(KIND_PI, 0),
                         "sensitive_personal_information": dedup.get(KIND_SPI, 0)}
@@ -113,11 +118,11 @@ def new_persons(ledger: Ledger, conn, keys: dict[str, bytes], start: date,
     rows = ledger.staged_rows(conn, keys, create=False)
     ledger.stage(conn, rows)
     found = dict(conn.execute(text(
-        "SELECT s.kind, COUNT(*) FROM ledger_stage s WHERE NOT EXISTS (SELECT 1 FROM membership m "
-        "WHERE m.kind = s.kind AND m.year BETWEEN :y0 AND :y1 AND m.person = s.person "
-        "AND m.counted = :t AND m.day BETWEEN :d0 AND :d1) GROUP BY s.kind"),
-        {"y0": start.year, "y1": end.year, "d0": start.toordinal(), "d1": end.toordinal(),
-         "t": True}).all())
+        "SELECT s.kind, COUNT(*) FROM ledger_stage s WHERE "
+        + " AND ".join(f"NOT EXISTS (SELECT 1 FROM {t} m WHERE m.kind = s.kind AND m.year BETWEEN "
+                       ":y0 AND :y1 AND m.person = s.person AND m.day BETWEEN :d0 AND :d1)"
+                       for t in TABLES) + " GROUP BY s.kind"),
+        {"y0": start.year, "y1": end.year, "d0": start.toordinal(), "d1": end.toordinal()}).all())
     codes = ledger.population_codes(conn, [], create=False)
     out = {}
     for name, ks in keys.items():
@@ -135,12 +140,13 @@ def sensitive_overlap(ledger: Ledger, conn, population: str, start: date, end: d
     if code is None:
         return 0
     p = {"c": code, "s": KIND_SPI, "y0": start.year, "y1": end.year, "d0": start.toordinal(),
-         "d1": end.toordinal(), "t": True}
+         "d1": end.toordinal()}
     return int(conn.execute(text(
-        "SELECT COUNT(*) FROM (SELECT DISTINCT person FROM membership WHERE kind = :c "
-        "AND year BETWEEN :y0 AND :y1 AND day BETWEEN :d0 AND :d1 AND counted = :t) a "
-        "WHERE EXISTS (SELECT 1 FROM membership m WHERE m.kind = :s AND m.year BETWEEN :y0 AND :y1 "
-        "AND m.person = a.person AND m.counted = :t AND m.day BETWEEN :d0 AND :d1)"), p).scalar())
+        "SELECT COUNT(*) FROM (SELECT DISTINCT person FROM " + MEMBERSHIP + " u WHERE kind = :c "
+        "AND year BETWEEN :y0 AND :y1 AND day BETWEEN :d0 AND :d1) a WHERE "
+        + " OR ".join(f"EXISTS (SELECT 1 FROM {t} m WHERE m.kind = :s AND m.year BETWEEN :y0 AND :y1 "
+                      "AND m.person = a.person AND m.day BETWEEN :d0 AND :d1)" for t in TABLES)),
+        p).scalar())
 
 
 def recount(ledger: Ledger, conn, start: date, end: date) -> dict[int, int]:
@@ -148,7 +154,7 @@ def recount(ledger: Ledger, conn, start: date, end: date) -> dict[int, int]:
     from sqlalchemy import text
 
     return {int(k): int(n) for k, n in conn.execute(text(
-        "SELECT kind, COUNT(*) FROM (SELECT DISTINCT kind, person FROM membership "
-        "WHERE year BETWEEN :y0 AND :y1 AND day BETWEEN :d0 AND :d1 AND counted = :t) q "
+        "SELECT kind, COUNT(*) FROM (SELECT DISTINCT kind, person FROM " + MEMBERSHIP + " u "
+        "WHERE year BETWEEN :y0 AND :y1 AND day BETWEEN :d0 AND :d1) q "
         "GROUP BY kind"), {"y0": start.year, "y1": end.year, "d0": start.toordinal(),
-                           "d1": end.toordinal(), "t": True}).all()}
+                           "d1": end.toordinal()}).all()}

@@ -4,10 +4,13 @@
   under (never the key itself).
 - `transfers`: one row per recorded transfer, voided ones included (kept and marked).
 - `populations`: codes for FTZ-list populations (membership kinds 2, 3, …).
-- `membership`: which person (16-byte keyed hash) was in which transfer, per kind. Kind 0 is
-  every person whose PI left (non-sensitive PI = every person exported), kind 1 sensitive PI,
-  kind ≥ 2 a population. `counted` is false for exempt and voided transfers. `day` is the
-  transfer date as a proleptic ordinal (`date.toordinal()`), `year` its calendar year.
+- `membership` + `membership_recent`: which person (16-byte keyed hash) was counted in which
+  transfer, per kind. Kind 0 is every person whose PI left (non-sensitive PI = every person
+  exported), kind 1 sensitive PI, kind ≥ 2 a population. Exempt and voided transfers have no rows
+  here (their keys stay in `transfer_keys`). `day` is the transfer date as a proleptic ordinal
+  (`date.toordinal()`), `year` its calendar year. New rows go to the small `membership_recent`;
+  `Ledger.compact()` moves them into `membership` (random 16-byte keys dirty every page of a
+  b-tree they are inserted into, so inserting into the big one on every record would rewrite it).
 - `transfer_keys`: each transfer's keys per kind as one blob (sorted 16-byte hashes), so that
   voiding a transfer finds its persons without a second index on `membership`.
 - `tally`: per kind and year, how many persons had their first counted transfer of that year on
@@ -81,15 +84,22 @@ class Population(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
 
 
-class Membership(Base):
-    __tablename__ = "membership"
-    __table_args__ = ({"sqlite_with_rowid": False},)
+class _MembershipColumns:
     kind: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     person: Mapped[bytes] = mapped_column(LargeBinary(16), primary_key=True)
     transfer_seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[int] = mapped_column(Integer)
-    counted: Mapped[bool] = mapped_column(Boolean)
+
+
+class Membership(_MembershipColumns, Base):
+    __tablename__ = "membership"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class MembershipRecent(_MembershipColumns, Base):
+    __tablename__ = "membership_recent"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
 
 class TransferKeys(Base):

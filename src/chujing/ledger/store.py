@@ -135,6 +135,10 @@ class Ledger:
         self.url = url
         self.fingerprint = fingerprint
         self.dialect = engine.dialect.name
+        # Compact when membership_recent holds at least this many rows and a quarter of the
+        # main table's: each compaction rewrites the main table, so it must stay rare.
+        self.compact_min_rows = 2_000_000
+        self.compact_ratio = 4
 
     def value(self, v: Any) -> Any:
         """Dates and times as the driver wants them (ISO text for SQLite: no implicit adapters)."""
@@ -284,29 +288,32 @@ class Ledger:
                 day, year = rec.date.toordinal(), rec.date.year
                 if counted:
                     new = self._add_to_tally(conn, year, day)
-                conn.execute(text(
-                    "INSERT INTO membership (kind, year, person, transfer_seq, day, counted) "
-                    "SELECT kind, :year, person, :seq, :day, :counted FROM ledger_stage"),
-                    {"year": year, "seq": seq, "day": day, "counted": counted})
+                    conn.execute(text(
+                        "INSERT INTO membership_recent (kind, year, person, transfer_seq, day) "
+                        "SELECT kind, :year, person, :seq, :day FROM ledger_stage"),
+                        {"year": year, "seq": seq, "day": day})
             self._audit(conn, "record", rec.id, actor, {
                 "date": rec.date.isoformat(), "exempt": rec.exempt, "route": rec.route,
                 "persons": rec.persons, "sensitive_persons": rec.sensitive_persons,
                 "deduplicable": rec.keys is not None, "content_hash": rec.content_hash,
                 "new_persons": new})
-            return RecordResult(rec.id, "recorded", new)
+        if counted and rec.keys:
+            self.compact()
+        return RecordResult(rec.id, "recorded", new)
 
     def _add_to_tally(self, conn, year: int, day: int) -> dict[str, int]:
         """Move each staged person's first counted day of `year` to `day` if earlier."""
         from sqlalchemy import text
 
         prev = conn.execute(text(
-            "SELECT kind, prev, COUNT(*) FROM (SELECT s.kind AS kind, "
-            "(SELECT MIN(m.day) FROM membership m WHERE m.kind = s.kind AND m.year = :year "
-            "AND m.person = s.person AND m.counted = :t) AS prev FROM ledger_stage s) q "
-            "GROUP BY kind, prev"), {"year": year, "t": True}).all()
+            "SELECT kind, pm, pr, COUNT(*) FROM (SELECT s.kind AS kind, "
+            + _min_day("membership", "s", ":year") + " AS pm, "
+            + _min_day("membership_recent", "s", ":year") + " AS pr "
+            "FROM ledger_stage s) q GROUP BY kind, pm, pr"), {"year": year}).all()
         delta: dict[tuple[int, int], int] = defaultdict(int)
         new: dict[int, int] = defaultdict(int)
-        for kind, before, n in prev:
+        for kind, pm, pr, n in prev:
+            before = _earliest(pm, pr)
             if before is None:
                 delta[(kind, day)] += n
                 new[kind] += n
@@ -354,29 +361,71 @@ class Ledger:
                     "SELECT kind, keys FROM transfer_keys WHERE transfer_seq = :s ORDER BY kind"),
                     {"s": seq})]
                 self.stage(conn, runs)
+                other = " AND m.transfer_seq <> :seq"
                 changes = conn.execute(text(
-                    "SELECT kind, fw, fo, COUNT(*) FROM (SELECT s.kind AS kind, "
-                    "(SELECT MIN(m.day) FROM membership m WHERE m.kind = s.kind AND m.year = :y "
-                    " AND m.person = s.person AND m.counted = :t) AS fw, "
-                    "(SELECT MIN(m.day) FROM membership m WHERE m.kind = s.kind AND m.year = :y "
-                    " AND m.person = s.person AND m.counted = :t AND m.transfer_seq <> :seq) AS fo "
-                    "FROM ledger_stage s) q GROUP BY kind, fw, fo"),
-                    {"t": True, "seq": seq, "y": year}).all()
+                    "SELECT kind, a, b, c, d, COUNT(*) FROM (SELECT s.kind AS kind, "
+                    + _min_day("membership", "s", ":y") + " AS a, "
+                    + _min_day("membership_recent", "s", ":y") + " AS b, "
+                    + _min_day("membership", "s", ":y", other) + " AS c, "
+                    + _min_day("membership_recent", "s", ":y", other) + " AS d "
+                    "FROM ledger_stage s) q GROUP BY kind, a, b, c, d"),
+                    {"seq": seq, "y": year}).all()
                 delta: dict[tuple[int, int], int] = defaultdict(int)
-                for kind, fw, fo, n in changes:
+                for kind, a, b, c, d, n in changes:
+                    fw, fo = _earliest(a, b), _earliest(c, d)
                     if fw != fo:
                         delta[(kind, fw)] -= n
                         if fo is not None:
                             delta[(kind, fo)] += n
                 self._apply_tally(conn, year, delta)
                 for kind, _ in runs:
-                    conn.execute(text(
-                        "UPDATE membership SET counted = :f WHERE kind = :k AND year = :y "
-                        "AND person IN (SELECT person FROM ledger_stage WHERE kind = :k) "
-                        "AND transfer_seq = :seq"), {"f": False, "k": kind, "y": year, "seq": seq})
+                    for table in ("membership", "membership_recent"):
+                        conn.execute(text(
+                            f"DELETE FROM {table} WHERE kind = :k AND year = :y "
+                            "AND person IN (SELECT person FROM ledger_stage WHERE kind = :k) "
+                            "AND transfer_seq = :seq"), {"k": kind, "y": year, "seq": seq})
             conn.execute(text("UPDATE transfers SET voided_at = :at, void_reason = :r WHERE seq = :seq"),
                          {"at": self.value(datetime.now(UTC)), "r": reason.strip(), "seq": seq})
             self._audit(conn, "void", transfer_id, actor, {"reason": reason.strip()})
+
+    def membership_sizes(self, conn) -> tuple[int, int, int]:
+        """(rows in membership, rows in membership_recent, newest transfer seq), from transfer_keys."""
+        from sqlalchemy import text
+
+        ct = int(conn.execute(text("SELECT value FROM ledger_meta WHERE name = 'compacted_through'"))
+                 .scalar() or 0)
+        main, recent, top = conn.execute(text(
+            "SELECT SUM(CASE WHEN k.transfer_seq <= :ct THEN k.persons ELSE 0 END), "
+            "SUM(CASE WHEN k.transfer_seq > :ct THEN k.persons ELSE 0 END), MAX(k.transfer_seq) "
+            "FROM transfer_keys k JOIN transfers t ON t.seq = k.transfer_seq "
+            "WHERE t.exempt = :f AND t.voided_at IS NULL"), {"ct": ct, "f": False}).one()
+        return int(main or 0), int(recent or 0), int(top or 0)
+
+    def compact(self, force: bool = False) -> int:
+        """Merge `membership_recent` into `membership` when it has grown (or `force`).
+
+        Its own transaction, after a record has committed: the record never waits on it, and a
+        compaction killed mid-way leaves both tables as they were. Returns the rows moved.
+        """
+        from sqlalchemy import text
+
+        with self.read() as conn:
+            main, recent, _ = self.membership_sizes(conn)
+        if not recent or not force and (recent < self.compact_min_rows
+                                        or recent * self.compact_ratio < main):
+            return 0
+        with self.write() as conn:
+            main, recent, top = self.membership_sizes(conn)
+            conn.execute(text(
+                "INSERT INTO membership (kind, year, person, transfer_seq, day) "
+                "SELECT kind, year, person, transfer_seq, day FROM membership_recent "
+                "ORDER BY kind, year, person, transfer_seq"))
+            conn.execute(text("DELETE FROM membership_recent"))
+            conn.execute(text(
+                "INSERT INTO ledger_meta (name, value) VALUES ('compacted_through', :v) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value"), {"v": str(top)})
+            self._audit(conn, "compact", None, None, {"rows": recent, "into": main})
+        return recent
 
     def _audit(self, conn, action: str, transfer_id: str | None, actor: str | None,
                detail: dict[str, Any]) -> None:
@@ -533,6 +582,17 @@ def _check_fingerprint(ledger: Ledger) -> None:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+def _min_day(table: str, stage: str, year: str, extra: str = "") -> str:
+    """The earliest day a staged person was counted in `table` in `year` (NULL: never)."""
+    return (f"(SELECT MIN(m.day) FROM {table} m WHERE m.kind = {stage}.kind AND m.year = {year} "
+            f"AND m.person = {stage}.person{extra})")
+
+
+def _earliest(*days):
+    found = [d for d in days if d is not None]
+    return min(found) if found else None
+
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)

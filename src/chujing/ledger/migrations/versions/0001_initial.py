@@ -52,16 +52,19 @@ def upgrade() -> None:
         sa.Column("code", sa.SmallInteger, primary_key=True, autoincrement=False),
         sa.Column("name", sa.String(200), nullable=False, unique=True),
     )
-    op.create_table(
-        "membership",
-        sa.Column("kind", sa.SmallInteger, primary_key=True),
-        sa.Column("year", sa.SmallInteger, primary_key=True),
-        sa.Column("person", sa.LargeBinary(16), primary_key=True),
-        sa.Column("transfer_seq", sa.Integer, primary_key=True),
-        sa.Column("day", sa.Integer, nullable=False),
-        sa.Column("counted", sa.Boolean, nullable=False),
-        sqlite_with_rowid=False,
-    )
+    # Counted persons only (exempt and voided transfers have none here). New transfers go to
+    # `membership_recent`, a small b-tree that is cheap to insert into; `compact()` merges it into
+    # `membership` now and then (see store.py).
+    for name in ("membership", "membership_recent"):
+        op.create_table(
+            name,
+            sa.Column("kind", sa.SmallInteger, primary_key=True),
+            sa.Column("year", sa.SmallInteger, primary_key=True),
+            sa.Column("person", sa.LargeBinary(16), primary_key=True),
+            sa.Column("transfer_seq", sa.Integer, primary_key=True),
+            sa.Column("day", sa.Integer, nullable=False),
+            sqlite_with_rowid=False,
+        )
     op.create_table(
         "transfer_keys",
         sa.Column("transfer_seq", sa.Integer, primary_key=True),
@@ -104,7 +107,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in ("audit_log", "tally", "transfer_keys", "membership", "populations", "transfers", "ledger_meta"):
+    for name in ("audit_log", "tally", "transfer_keys", "membership_recent", "membership", "populations", "transfers", "ledger_meta"):
         op.drop_table(name)
     if op.get_bind().dialect.name != "sqlite":
         op.execute("DROP FUNCTION IF EXISTS chujing_append_only() CASCADE")
