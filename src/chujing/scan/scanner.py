@@ -183,8 +183,8 @@ class Scanner:
     # -- columns ------------------------------------------------------------------------------
 
     def _identifier_column(self, batch: _Batch, file: str, plan: ColumnPlan,
-                           raw: pl.Series, present: pl.Series) -> pl.Series:
-        """Validate a column; returns the cells that did not validate (for free text)."""
+                           raw: pl.Series, present: pl.Series) -> tuple[pl.Series, pl.Series]:
+        """Validate a column: its normalised values, and the cells that did not validate."""
         det = plan.detector
         assert det is not None
         values = plan.validate(fold_width(raw))
@@ -203,7 +203,7 @@ class Scanner:
             batch.points.append(pl.DataFrame({"row": pl.int_range(batch.height, eager=True,
                                                                   dtype=pl.UInt32),
                                               "point": values}).filter(hit))
-        return present & ~hit
+        return values, present & ~hit
 
     def _text_column(self, batch: _Batch, file: str, plan: ColumnPlan, raw: pl.Series,
                      present: pl.Series) -> None:
@@ -281,11 +281,11 @@ class Scanner:
                 stats.cells += int(present.sum())
                 stats.matches += int(present.sum())
             if plan.role in ("identifier", "name", "address"):
-                rest = self._identifier_column(batch, file, plan, raw, present)
+                values, rest = self._identifier_column(batch, file, plan, raw, present)
                 if plan.role == "name":
-                    names = plan.validate(fold_width(raw))
+                    names = values
                 elif plan.role == "address":
-                    addresses = plan.validate(fold_width(raw))
+                    addresses = values
                 if rest.any():
                     self._text_column(batch, file, plan, raw, rest)
             elif plan.role in ("sex", "birth_date", "age"):

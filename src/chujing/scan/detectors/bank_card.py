@@ -22,8 +22,10 @@ CARD_HINTS = ("银行卡", "卡号", "银行账号", "储蓄卡", "信用卡", "
 
 def _validate(values: pl.Series, require_bin: bool) -> pl.Series:
     s = pl.col("s")
-    frame = staged(values, {"s": s.str.replace_all(r"[\s\-]", "")},
-                   {"shape": s.str.contains(r"^\d{16,19}$")},
+    stages = []
+    if values.str.contains(r"[\s\-]").any():
+        stages.append({"s": s.str.replace_all(r"[\s\-]", "")})
+    frame = staged(values, *stages, {"shape": s.str.contains(r"^\d{16,19}$")},
                    {"n": pl.when(pl.col("shape")).then(s.cast(pl.UInt64, strict=False))})
     ok = pl.col("shape") & luhn_ok(pl.col("n"))
     if require_bin:

@@ -101,14 +101,35 @@ def digit(expr: pl.Expr, position: int) -> pl.Expr:
     return expr.str.slice(position, 1).cast(pl.Int32, strict=False)
 
 
+def _luhn_tables() -> list[pl.Series]:
+    """Luhn digit sums of each 3-digit chunk (units first), by the chunk's parity."""
+    tables = []
+    for j in range(7):
+        table = []
+        for value in range(1000):
+            total = 0
+            for k in range(3):
+                d = (value // 10**k) % 10
+                if (3 * j + k) % 2 == 1:  # every second digit from the right is doubled
+                    d = d * 2 - 9 if d >= 5 else d * 2
+                total += d
+            table.append(total)
+        tables.append(pl.Series(table, dtype=pl.UInt32))
+    return tables
+
+
+_LUHN_TABLES = _luhn_tables()
+
+
 def luhn_ok(number: pl.Expr, width: int = 19) -> pl.Expr:
-    """Luhn check on a UInt64 column holding the number (up to 19 digits)."""
-    total = pl.lit(0, pl.UInt64)
-    for pos in range(width):  # pos 0 is the check digit (rightmost)
-        d = (number // 10**pos) % 10
-        if pos % 2 == 1:
-            d = d * 2 - pl.when(d >= 5).then(9).otherwise(0)
-        total = total + d
+    """Luhn check on a UInt64 column holding the number (up to 19 digits).
+
+    Table lookups on 3-digit chunks replace per-digit arithmetic (7 lookups for 19 digits).
+    """
+    total = pl.lit(0, pl.UInt32)
+    for j in range((width + 2) // 3):
+        chunk = ((number // 10 ** (3 * j)) % 1000).cast(pl.UInt32)
+        total = total + pl.lit(_LUHN_TABLES[j]).gather(chunk)
     return (total % 10) == 0
 
 

@@ -11,7 +11,12 @@ _PATTERN = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,
 
 def validate(values: pl.Series) -> pl.Series:
     s = pl.col("s")
-    frame = staged(values, {"s": s.str.strip_chars().str.to_lowercase()})
+    stages = []
+    if values.str.contains(r"^\s|\s$").any():
+        stages.append({"s": s.str.strip_chars()})
+    if values.str.contains(r"[A-Z]").any():
+        stages.append({"s": s.str.to_lowercase()})
+    frame = staged(values, *stages)
     ok = s.str.contains("^" + _PATTERN + "$") & ~s.str.contains(r"\.\.|^\.|\.@")
     out = frame.select(pl.when(ok).then(s).alias("s"))
     return out["s"].alias(values.name)

@@ -18,17 +18,18 @@ TRACK_MIN_POINTS = 3
 
 def validate(values: pl.Series) -> pl.Series:
     s = pl.col("s")
-    frame = staged(
-        values,
-        {"s": s.str.replace_all(r"[\s()（）\[\]]", "").str.replace_all("，", ",")},
-        {"a": s.str.extract(rf"^({_NUM}),{_NUM}$", 1).cast(pl.Float64, strict=False),
-         "b": s.str.extract(rf"^{_NUM},({_NUM})$", 1).cast(pl.Float64, strict=False)},
-    )
+    stages = []
+    if values.str.contains(r"[\s()（）\[\]，]").any():
+        stages.append({"s": s.str.replace_all(r"[\s()（）\[\]]", "").str.replace_all("，", ",")})
+    frame = staged(values, *stages, {"shape": s.str.contains(rf"^{_NUM},{_NUM}$")})
+    parts = frame["s"].str.split_exact(",", 1).struct.unnest()
+    frame = frame.with_columns(a=parts["field_0"].cast(pl.Float64, strict=False),
+                               b=parts["field_1"].cast(pl.Float64, strict=False))
     a, b = pl.col("a"), pl.col("b")
     # Either order (lat,lon or lon,lat) is common; both must be plausible and not 0,0.
     lat_lon = (a.abs() <= 90) & (b.abs() <= 180)
     lon_lat = (a.abs() <= 180) & (b.abs() <= 90)
-    ok = (lat_lon | lon_lat) & ~((a == 0) & (b == 0))
+    ok = pl.col("shape") & (lat_lon | lon_lat) & ~((a == 0) & (b == 0))
     out = frame.select(pl.when(ok).then(s).alias("s"))
     return out["s"].alias(values.name)
 

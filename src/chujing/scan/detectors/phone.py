@@ -22,11 +22,12 @@ _SEPARATORS = r"[\s\-\u2010-\u2015()（）]"
 
 def validate_mobile(values: pl.Series) -> pl.Series:
     s = pl.col("s")
-    frame = staged(
-        values,
-        {"s": s.str.replace_all(_SEPARATORS, "")},
-        {"s": s.str.replace(r"^(?:\+86|0086|86)(1\d{10})$", "$1")},
-    )
+    stages = []
+    # Whole-column shortcut: a column of bare 11-digit numbers needs no cleaning pass.
+    if (values.str.len_bytes() != 11).any():
+        stages = [{"s": s.str.replace_all(_SEPARATORS, "")},
+                  {"s": s.str.replace(r"^(?:\+86|0086|86)(1\d{10})$", "$1")}]
+    frame = staged(values, *stages)
     out = frame.select(pl.when(s.str.contains(r"^1[3-9]\d{9}$")).then(s).alias("s"))
     return out["s"].alias(values.name)
 

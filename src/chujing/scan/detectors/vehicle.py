@@ -24,7 +24,10 @@ _VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2]
 
 def validate_plate(values: pl.Series) -> pl.Series:
     s = pl.col("s")
-    frame = staged(values, {"s": s.str.replace_all(r"[\s·•\-]", "").str.to_uppercase()})
+    stages = []
+    if values.str.contains(r"[\s·•\-a-z]").any():
+        stages.append({"s": s.str.replace_all(r"[\s·•\-]", "").str.to_uppercase()})
+    frame = staged(values, *stages)
     out = frame.select(pl.when(s.str.contains(_PLATE)).then(s).alias("s"))
     return out["s"].alias(values.name)
 
