@@ -52,6 +52,7 @@ def render(request: Request, template: str, ctx: dict[str, Any], status: int = 2
         "pathway_labels": PATHWAY_LABELS, "kind_labels": i18n.KIND_LABELS,
         "ground_labels": i18n.GROUND_LABELS, "status_labels": i18n.STATUS_LABELS,
         "has_ledger_module": optional("chujing.ledger") is not None,
+        "rulebook_version": web.book.version,
     }
     base.update(ctx)
     resp = web.templates.TemplateResponse(request, template, base, status_code=status)
