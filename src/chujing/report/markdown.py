@@ -171,7 +171,7 @@ def _inventory(m: _Md, ctx: dict[str, Any]) -> None:
     m.lines.append("")
     m.h(3, "inv_datasets")
     for ds in inv["datasets"]:
-        meta = ", ".join(x for x in (ds.get("format"), f"{ds['rows']:,} rows" if ds.get("rows") is not None else None) if x)
+        meta = ", ".join(x for x in (ds.get("format"), f"{m.t(L.T['h_rows'])} {ds['rows']:,}" if ds.get("rows") is not None else None) if x)
         m.lines += [f"**{ds['name']}**" + (f" ({meta})" if meta else ""), ""]
         if ds["fields"] is None:
             m.para(L.T["inv_fields_unknown"])

@@ -430,8 +430,9 @@ def _inventory(doc: Draft, f: Facts, top: bool) -> None:
     doc.table([bi("事项", "Item"), bi("内容", "Content")],
               [[k, same(v)] for k, v in inventory_summary(inv)])
     for ds in inv["datasets"]:
-        meta = ds["name"] + (f" ({ds['format']}, {ds['rows']:,} rows)" if ds.get("rows") is not None else "")
-        doc.heading(2, same(meta))
+        rows = ds.get("rows")
+        doc.heading(2, {lg: ds["name"] + (f" ({ds['format']}, {L.T['h_rows'][lg]} {rows:,})"
+                                          if rows is not None else "") for lg in ("zh", "en")})
         if ds["fields"] is None:
             doc.para(L.T["inv_fields_unknown"])
             doc.todo(None)
