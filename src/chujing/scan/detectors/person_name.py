@@ -33,7 +33,7 @@ HONORIFICS = ("先生", "女士", "小姐", "同志", "老师", "医生", "大�
               "阿姨", "同学", "教授", "律师", "总", "老板")
 REPORTING = ("来电", "反映", "表示", "投诉", "致电", "来访", "到店", "来院", "签字", "签收", "办理",
              "本人", "的手机", "的电话", "的身份证", "的地址", "的银行卡")
-CUE_WORDS = ROLES + HONORIFICS + REPORTING
+CUE_WORDS = ROLES + HONORIFICS + REPORTING + ("说", "称", "认为", "要求", "提出")
 
 _ROLE = "(?:" + "|".join(sorted(ROLES, key=len, reverse=True)) + r")[\s:：是为]{0,2}"
 _STRICT = "(?:" + "|".join(sorted(HONORIFICS + REPORTING, key=len, reverse=True)) + ")"
@@ -41,11 +41,19 @@ _STRICT = "(?:" + "|".join(sorted(HONORIFICS + REPORTING, key=len, reverse=True)
 _AFTER_ROLE = (_STRICT[:-1] + r"|说|称|于|已|在|到|来|去|将|和|与|签|的|等|今|明|昨|也|"
                r"[^\p{Han}]|$)")
 
-# Free-text alternatives: a role word then the name, or the name then an honorific/verb.
+# A clause that opens with a name and a reporting verb (林东说…, 王芳称…). Only at the start of
+# a cell or clause: inside a clause the same shape is mostly a word (明天说).
+_CLAUSE_START = r"(?:^|[，。；！？,;!?\s])"
+_SAYS = r"(?:说|称|表示|认为|要求|提出)"
+
+# Free-text alternatives: a role word then the name, the name then an honorific/verb, or a
+# clause opening with the name and a reporting verb.
 TEXT_PATTERN = (rf"{_ROLE}{_TEXT_SURNAME_RE}{_HAN}{{1,2}}?{_AFTER_ROLE}"
-                rf"|{_TEXT_SURNAME_RE}{_HAN}{{1,2}}?{_STRICT}")
+                rf"|{_TEXT_SURNAME_RE}{_HAN}{{1,2}}?{_STRICT}"
+                rf"|{_CLAUSE_START}{_TEXT_SURNAME_RE}{_HAN}{{1,2}}?{_SAYS}")
 _EXTRACT_ROLE = rf"^{_ROLE}({_TEXT_SURNAME_RE}{_HAN}{{1,2}}?){_AFTER_ROLE}"
 _EXTRACT_CUE = rf"^({_TEXT_SURNAME_RE}{_HAN}{{1,2}}?){_STRICT}$"
+_EXTRACT_SAYS = rf"^{_CLAUSE_START}({_TEXT_SURNAME_RE}{_HAN}{{1,2}}?){_SAYS}$"
 
 
 def validate(values: pl.Series) -> pl.Series:
@@ -57,8 +65,9 @@ def validate(values: pl.Series) -> pl.Series:
 
 def validate_text(values: pl.Series) -> pl.Series:
     frame = staged(values, {"a": pl.col("s").str.extract(_EXTRACT_ROLE, 1),
-                            "b": pl.col("s").str.extract(_EXTRACT_CUE, 1)})
-    return frame.select(pl.coalesce("a", "b").alias("s"))["s"].alias(values.name)
+                            "b": pl.col("s").str.extract(_EXTRACT_CUE, 1),
+                            "c": pl.col("s").str.extract(_EXTRACT_SAYS, 1)})
+    return frame.select(pl.coalesce("a", "b", "c").alias("s"))["s"].alias(values.name)
 
 
 def mask(value: str) -> str:
