@@ -198,6 +198,17 @@ def test_pdf_report(client, auth):
     assert r.content.startswith(b"%PDF")
 
 
+@pytest.mark.parametrize("draft,fmt,head", [("standard_contract", "docx", b"PK"),
+                                             ("inventory", "md", b"#"), (None, "docx", b"PK")])
+def test_filing_drafts(client, auth, draft, fmt, head):
+    ident = client.post("/v1/assess?save=true", json=as_json(SAAS), headers=auth).headers["x-chujing-report"]
+    q = f"format={fmt}" + (f"&draft={draft}" if draft else "")
+    r = client.get(f"/v1/reports/{ident}?{q}", headers=auth)
+    assert r.status_code == 200, r.text
+    assert r.content.startswith(head)
+    assert "attachment" in r.headers["content-disposition"]
+
+
 def test_report_404_and_bad_format(client, auth):
     assert client.get("/v1/reports/0000", headers=auth).status_code == 404
     ident = client.post("/v1/assess?save=true", json=as_json(SHOP), headers=auth).headers["x-chujing-report"]

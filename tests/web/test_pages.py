@@ -167,6 +167,7 @@ def test_decision_page_has_trace_obligations_chart_and_downloads(open_client):
     assert 'id="trace"' in html and "cn/provisions-2024/art-8/pi" in html
     assert 'id="h-obligations"' in html
     assert 'id="dl-json"' in html and 'id="dl-html"' in html
+    assert 'id="dl-pdf"' in html and 'id="dl-draft-standard_contract"' in html
     ident = r.headers["location"].rsplit("/", 1)[1]
     edit = open_client.get(f"/?start={ident}").text  # change the answers: the form comes back filled
     assert 'value="300000"' in edit and re.search(r'value="no"[^>]*checked', edit)
@@ -212,3 +213,37 @@ def test_no_ui_word_is_shadowed_by_a_dict_method():
 
     assert [k for k in i18n.UI if hasattr(dict, k)] == []
     assert set(i18n.UI) == {k for k in i18n.UI if set(i18n.UI[k]) == {"zh", "en"}}
+
+
+def test_every_field_has_a_label(open_client):
+    """Accessibility: each input and select is named by a <label for>, or sits in a <label>."""
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.fields, self.label_for, self.in_label = [], set(), 0
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "label":
+                self.in_label += 1
+                if a.get("for"):
+                    self.label_for.add(a["for"])
+            elif tag in ("input", "select", "textarea") and a.get("type") not in ("hidden", "submit"):
+                self.fields.append((a.get("id"), self.in_label > 0, a.get("name")))
+
+        def handle_endtag(self, tag):
+            if tag == "label":
+                self.in_label -= 1
+
+    page = open_client.get("/")
+    r = open_client.post("/", data={"csrf": csrf_of(page.text), "n_items": "2", "n_history": "1",
+                                    "item-0-kind": "personal_information", "item-0-subjects": "300000",
+                                    "item-1-kind": "important_data"})
+    p = Fields()
+    p.feed(r.text)
+    assert len(p.fields) > 15
+    unlabelled = [name for fid, inside, name in p.fields if not inside and fid not in p.label_for]
+    assert unlabelled == []
+    assert 'aria-live="polite"' in r.text

@@ -14,7 +14,7 @@ schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 
-MAX_EXAMPLES = int(os.environ.get("CHUJING_FUZZ_EXAMPLES", "50"))
+MAX_EXAMPLES = int(os.environ.get("CHUJING_FUZZ_EXAMPLES", "100"))
 
 
 @pytest.mark.slow

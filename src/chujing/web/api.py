@@ -206,7 +206,10 @@ def scan_manifest(request: Request, manifest_id: str) -> Response:
     tags=["reports"],
     summary="The report of a saved assessment (JSON, HTML or PDF)",
     description="`report_id` comes from `POST /v1/assess?save=true` (header `X-Chujing-Report`) "
-                "or from the questionnaire. The decision is recomputed from the saved facts.",
+                "or from the questionnaire. The decision is recomputed from the saved facts. "
+                "`format=docx` (or `draft=…`) gives a filing draft prefilled from the decision: "
+                "`standard_contract`, `certification`, `security_assessment` or `inventory` "
+                "(default: the one the route calls for).",
     responses={**ERRORS, 404: {"description": "No such report"},
                501: {"description": "That format needs the report module, not installed yet"}},
 )
@@ -215,7 +218,9 @@ def report(
     report_id: str,
     format: Annotated[str, Query(pattern="^(json|html|pdf|md|docx)$")] = "json",  # noqa: A002
     lang: Annotated[str, Query(pattern="^(zh|en|both)$")] = "zh",
-    draft: Annotated[str | None, Query(max_length=64, description="A filing draft id")] = None,
+    draft: Annotated[str | None, Query(
+        pattern="^(standard_contract|certification|security_assessment|inventory)$",
+        description="A filing draft (with format=docx or md)")] = None,
 ) -> Response:
     from chujing.web.reports_api import render_report
 

@@ -220,12 +220,11 @@ def decision_context(request: Request, ident: str, d: dict, lang: str) -> dict[s
 
 
 def _drafts(report, d: dict) -> list[dict]:
-    if report is None or not hasattr(report, "filing_drafts"):
+    if report is None:
         return []
-    try:
-        return list(report.filing_drafts(d))
-    except Exception:  # noqa: BLE001 - a draft list is a nicety, not the decision
-        return []
+    from chujing.web.report_adapter import available_drafts
+
+    return available_drafts(d)
 
 
 # --- ledger dashboard ------------------------------------------------------------------------
