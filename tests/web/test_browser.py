@@ -179,6 +179,11 @@ def test_switch_language_decision_and_pdf(page):
     head = path.read_bytes()[:5]
     assert head == b"%PDF-" if link == "#dl-pdf" else b"<" in head
     assert link == "#dl-pdf", "the report module is installed: the PDF must be offered"
+    with pg.expect_download() as dl:
+        pg.click("#dl-draft-security_assessment")
+    draft = ARTIFACTS / "draft-security-assessment.docx"
+    dl.value.save_as(str(draft))
+    assert draft.read_bytes()[:2] == b"PK"
 
 
 def test_ledger_dashboard_records_a_scan(page, tmp_path):
