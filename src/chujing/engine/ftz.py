@@ -42,6 +42,13 @@ class _Index:
                     self.registration.setdefault(inst, []).append(r)
             elif r.kind == "note":
                 self.notes.setdefault(inst, []).append(r)
+        # Per list rule, the gates that make it irrelevant when false: registration and sector.
+        self.screens: dict[str, list[CompiledRule]] = {}
+        for r in book.rules.values():
+            if r.instrument.kind == FTZ_KIND and r.kind in ("trigger", "exemption"):
+                named = [book.rules[g] for g in r.rule.gates if g in book.rules]
+                self.screens[r.id] = self.registration.get(r.instrument.id, []) + [
+                    g for g in named if g.rule.extra.get("role") == "sector"]
 
 
 def _index(book: Rulebook) -> _Index:
@@ -53,12 +60,12 @@ def _index(book: Rulebook) -> _Index:
 
 
 def hidden(book: Rulebook, rule: CompiledRule, facts: dict[str, Any]) -> bool:
-    """A list rule that cannot concern this handler (not registered in the list's zone): left out
-    of the trace so that national assessments do not list every zone's items."""
+    """A list rule that cannot concern this handler (not registered in the list's zone, or another
+    sector of the list): left out of the trace so that an assessment does not list every zone's items;
+    the gate findings say why a list or sector does not apply."""
     if rule.instrument.kind != FTZ_KIND:
         return False
-    return any(g.condition.evaluate(facts) is False
-               for g in _index(book).registration.get(rule.instrument.id, []))
+    return any(g.condition.evaluate(facts) is False for g in _index(book).screens.get(rule.id, []))
 
 
 def lists_in_force(book: Rulebook, day: date) -> list[str]:
