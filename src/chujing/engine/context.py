@@ -40,6 +40,7 @@ def base_facts(s: Scenario) -> dict[str, Any]:
         "transfer.core_data": t.core_data,
         "transfer.export_controlled": t.export_controlled,
         "transfer.ongoing": t.ongoing,
+        "transfer.date": t.date,
         "transfer.recipient_country": (t.recipient.country or "").upper() or None,
         "transfer.recipient_foreign_authority": t.recipient.foreign_judicial_or_law_enforcement,
         "transfer.recipient_restricted": t.recipient.on_restricted_list,

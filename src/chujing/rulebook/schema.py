@@ -146,8 +146,8 @@ class Rule(_Strict):
             raise ValueError("only exemptions can be excluded_from_count")
         if self.kind not in ("exemption", "trigger") and (self.overrides or self.unaffected):
             raise ValueError("only triggers and exemptions override other rules")
-        if self.kind not in ("exemption", "trigger", "note") and (self.gates or self.unless_any):
-            raise ValueError("only triggers, exemptions and notes take gates or unless_any")
+        if self.kind not in ("exemption", "trigger", "note", "obligation") and (self.gates or self.unless_any):
+            raise ValueError("only triggers, exemptions, notes and obligations take gates or unless_any")
         if self.kind == "counting" and not self.window:
             raise ValueError("a counting rule needs a window")
         if self.kind != "counting" and self.window:
