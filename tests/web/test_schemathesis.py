@@ -13,6 +13,7 @@ import pytest
 schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
+from schemathesis.generation import GenerationMode  # noqa: E402
 
 MAX_EXAMPLES = int(os.environ.get("CHUJING_FUZZ_EXAMPLES", "100"))
 
@@ -30,8 +31,11 @@ def test_no_generated_input_causes_a_server_error(home):
     for result in schema.get_all_operations():
         operation = result.ok()
         tried.append(operation.label)
+        # Valid inputs by the schema, and inputs that break it on purpose.
+        cases = (operation.as_strategy(generation_mode=GenerationMode.POSITIVE)
+                 | operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
 
-        @given(case=operation.as_strategy())
+        @given(case=cases)
         @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         def run(case):
