@@ -147,6 +147,7 @@ def notes(book: Rulebook, day: date, first) -> list[dict[str, str]]:
         return out
     out += _named_item_notes(book, day, first)
     out += _reading_notes(book, day, first)
+    out += _failed_gate_notes(book, day, [res.facts for res in first.items])
     facts = first.items[0].facts
     zone, city = facts.get("processor.ftz"), facts.get("processor.registered_city")
     live = lists_in_force(book, day)
@@ -202,4 +203,17 @@ def _reading_notes(book: Rulebook, day: date, first) -> list[dict[str, str]]:
             if any(n.condition.evaluate(res.facts) is True for res in first.items):
                 seen.add(n.id)
                 out.append({"zh": f"{n.id}：{n.rule.summary.zh}", "en": f"{n.id}: {n.rule.summary.en}"})
+    return out
+
+
+def _failed_gate_notes(book: Rulebook, day: date, item_facts: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Which gate kept a list of the handler's zone from applying (also in the trace as a finding)."""
+    out = []
+    for f in findings(book, day, item_facts):
+        if f.kind != "gate" or f.status != "not_applicable":
+            continue
+        where = "" if f.item is None else f"（数据项 {f.item}）"
+        where_en = "" if f.item is None else f" (data item {f.item})"
+        text = f.explanation
+        out.append({"zh": f"{f.rule}{where}：{text['zh']}", "en": f"{f.rule}{where_en}: {text['en']}"})
     return out
