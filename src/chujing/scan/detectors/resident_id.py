@@ -20,7 +20,7 @@ from datetime import date
 
 import polars as pl
 
-from chujing.scan.detectors.base import Detector, read_table, staged
+from chujing.scan.detectors.base import Detector, keep_where, read_table
 
 WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]  # 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2
 CHECK_CHARS = "10X98765432"
@@ -49,13 +49,18 @@ def _chunk_tables() -> list[list[int]]:
 _TABLES = [pl.Series(t, dtype=pl.Int32) for t in _chunk_tables()]
 
 
-def _check_char(n17: pl.Expr) -> pl.Expr:
-    """Check character from the 17 leading digits held as one Int64."""
+def _remainder(n17: pl.Expr) -> pl.Expr:
+    """Weighted digit sum mod 11 of the 17 leading digits held as one Int64."""
     total = pl.lit(0, pl.Int32)
     for j, table in enumerate(_TABLES):
         chunk = ((n17 // 10 ** (3 * j)) % 1000).cast(pl.UInt32)
         total = total + pl.lit(table).gather(chunk)
-    return (total % 11).replace_strict(list(range(11)), list(CHECK_CHARS), return_dtype=pl.Utf8)
+    return total % 11
+
+
+# The remainder each check character stands for ("10X98765432"[remainder] is the character):
+# index 0-9 for the digits, 10 for X.
+_REMAINDER_OF = pl.Series([CHECK_CHARS.index(c) for c in "0123456789X"], dtype=pl.Int32)
 
 
 def _valid_date(ymd: pl.Expr) -> pl.Expr:
@@ -67,37 +72,64 @@ def _valid_date(ymd: pl.Expr) -> pl.Expr:
     return (month >= 1) & (month <= 12) & (day >= 1) & (day <= days)
 
 
+def _numbers(values: pl.Series) -> pl.DataFrame:
+    """n17 (the 17 leading digits, legacy numbers upgraded) and the check code (0-9, X=10).
+
+    Works on integers, not substrings: an all-digit 18-character ID parses as one UInt64; only
+    the X-ended and 15-digit numbers take a slower path, on their own rows.
+    """
+    length = values.str.len_bytes()
+    n18 = values.cast(pl.UInt64, strict=False)
+    frame = pl.DataFrame({"length": length, "n18": n18}).with_columns(
+        n17=pl.when(pl.col("length") == 18).then(pl.col("n18") // 10).cast(pl.Int64),
+        code=pl.when(pl.col("length") == 18).then(pl.col("n18") % 10).cast(pl.Int32),
+    )
+    x_ended = (length == 18) & n18.is_null() & values.str.ends_with("X")
+    if x_ended.any():
+        rows = pl.int_range(len(values), eager=True).filter(x_ended)
+        n17 = values.filter(x_ended).str.slice(0, 17).cast(pl.Int64, strict=False)
+        frame = frame.with_columns(
+            n17=frame["n17"].scatter(rows, n17),
+            code=frame["code"].scatter(rows, pl.repeat(10, len(rows), dtype=pl.Int32,
+                                                       eager=True)),
+        )
+    # Legacy: AAAAAA YYMMDD SSS -> AAAAAA 19YYMMDD SSS, by arithmetic.
+    n15 = pl.when(pl.col("length") == 15).then(pl.col("n18").cast(pl.Int64))
+    return frame.with_columns(
+        n17=pl.coalesce("n17", n15 // 10**9 * 10**11 + 19 * 10**9 + n15 % 10**9),
+        legacy=pl.col("length") == 15,
+    )
+
+
 def validate(values: pl.Series, latest_birth: date | None = None) -> pl.Series:
     """Normalised 18-character ID (upper-case X) or null."""
     latest = int((latest_birth or date.today()).strftime("%Y%m%d"))
-    s = pl.col("s")
     # Whole-column shortcuts: most ID columns are already trimmed and upper-case.
-    cleaning = []
     if values.str.contains(r"^\s|\s$").any():
-        cleaning.append(s.str.strip_chars())
+        values = values.str.strip_chars()
     if values.str.contains("x", literal=True).any():
-        cleaning.append(s.str.to_uppercase())
-    stages = [{"s": c} for c in cleaning]
-    length = s.str.len_bytes()
-    frame = staged(
-        values,
-        *stages,
-        {"first17": pl.when(length == 18).then(s.str.slice(0, 17))
-                      .when(length == 15).then(s.str.slice(0, 6) + pl.lit("19") + s.str.slice(6, 9)),
-         "given": pl.when(length == 18).then(s.str.slice(17, 1))},
-        {"n17": pl.col("first17").cast(pl.Int64, strict=False)},
-        {"check": _check_char(pl.col("n17")), "ymd": pl.col("n17") // 1000 % 100_000_000},
-    )
+        values = values.str.to_uppercase()
+    frame = _numbers(values).with_columns(ymd=pl.col("n17") // 1000 % 100_000_000,
+                                          remainder=_remainder(pl.col("n17")))
     n17, ymd = pl.col("n17"), pl.col("ymd")
     ok = (
-        (n17 >= 10**16) & (n17 < 9 * 10**16)  # 17 digits, first 1-8
-        & pl.col("first17").str.contains(r"^\d{17}$")  # no sign or blanks inside
+        (n17 >= 10**16) & (n17 < 9 * 10**16)  # 17 digits, the first 1-8
         & (n17 // 10**15).is_in([int(p) for p in PROVINCES])
         & (ymd >= int(EARLIEST_BIRTH)) & (ymd <= latest) & _valid_date(ymd)
-        & (pl.col("given").is_null() | (pl.col("given") == pl.col("check")))
-    )
-    out = frame.select(pl.when(ok).then(pl.col("first17") + pl.col("check")).alias("s"))
-    return out["s"].alias(values.name)
+        & (pl.col("legacy")
+           | (pl.col("remainder") == pl.lit(_REMAINDER_OF).gather(pl.col("code").fill_null(0))))
+    ).fill_null(False)
+    frame = frame.with_columns(ok=ok)
+    out = keep_where(values, frame["ok"] & ~frame["legacy"])
+    upgraded = frame["ok"] & frame["legacy"]
+    if upgraded.any():
+        rows = pl.int_range(len(values), eager=True).filter(upgraded)
+        sub = frame.filter(upgraded)
+        full = (sub["n17"].cast(pl.Utf8)
+                + sub["remainder"].replace_strict(list(range(11)), list(CHECK_CHARS),
+                                                  return_dtype=pl.Utf8))
+        out = out.scatter(rows, full)
+    return out.alias(values.name)
 
 
 def birth_date(normalised: pl.Expr) -> pl.Expr:
