@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from chujing.ledger.models import KIND_PI, KIND_SPI
+from chujing.ledger.kinds import KIND_PI, KIND_SPI
 from chujing.ledger.store import Ledger, _as_date, keyset_len
 
 

@@ -36,10 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-KIND_PI = 0  # every person whose PI was exported
-KIND_SPI = 1  # persons whose sensitive PI was exported
-FIRST_POPULATION_CODE = 2
-KIND_NAMES = {KIND_PI: "personal_information", KIND_SPI: "sensitive_personal_information"}
+from chujing.ledger.kinds import FIRST_POPULATION_CODE, KIND_NAMES, KIND_PI, KIND_SPI  # noqa: F401
 
 
 class Base(DeclarativeBase):

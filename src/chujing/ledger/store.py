@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from chujing.errors import InputError, StoreError
-from chujing.ledger.models import FIRST_POPULATION_CODE, KIND_PI, KIND_SPI
+from chujing.ledger.kinds import FIRST_POPULATION_CODE, KIND_PI, KIND_SPI
 
 HEAD_REVISION = "0001"  # the newest migration in migrations/versions (a test keeps them equal)
 _PG_WRITE_LOCK = 0x6368756A  # "chuj": one advisory lock for all ledger writers
