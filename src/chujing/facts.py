@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -103,7 +104,7 @@ class DataItem(_Model):
     # FTZ lists: an OTA package filed with MIIT and tamper-protected (Beijing auto item 6 exception);
     # the route the published list gives this data, for lists whose items the rulebook lacks.
     ota_filed_miit: bool | None = None
-    list_route: str | None = None
+    list_route: Literal["exempt", "standard_contract_or_certification", "security_assessment"] | None = None
 
 
 class Transfer(_Model):
