@@ -149,6 +149,12 @@ def notes(book: Rulebook, day: date, first) -> list[dict[str, str]]:
     out += _reading_notes(book, day, first)
     out += _failed_gate_notes(book, day, [res.facts for res in first.items])
     facts = first.items[0].facts
+    adopted = facts.get("processor.adopted_list")
+    inst = book.instruments.get(adopted) if adopted not in (None, "none") else None
+    if adopted not in (None, "none") and (inst is None or inst.kind != FTZ_KIND):
+        out.append({"zh": f"processor.adopted_list 为 {adopted}，不是规则库中的自贸区清单（如 ftz/beijing-2024）。",
+                    "en": f"processor.adopted_list is {adopted}, which is not an FTZ list in the rulebook "
+                          "(e.g. ftz/beijing-2024)."})
     zone, city = facts.get("processor.ftz"), facts.get("processor.registered_city")
     live = lists_in_force(book, day)
     if zone not in (None, "none") or city not in (None, "none"):
