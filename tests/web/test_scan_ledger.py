@@ -137,3 +137,35 @@ def test_ledger_without_ledger_module_is_501(client, auth, monkeypatch):
     monkeypatch.setattr(ledger_api, "optional", lambda name: None)
     assert client.get("/v1/ledger/status", headers=auth).status_code == 501
     assert client.get("/v1/ledger/transfers", headers=auth).status_code == 501
+
+
+def test_assess_and_questionnaire_count_from_the_ledger(app, client, auth):
+    """90,000 people recorded earlier + 20,000 now: past 100,000 only when the ledger is counted."""
+    from tests.web.conftest import csrf_of
+
+    body = {"id": "EARLY", "scenario": _scenario("2026-02-01", data=[
+        {"kind": "personal_information", "subjects": 90000}])}
+    assert client.post("/v1/ledger/transfers", json=body, headers=auth).status_code == 201
+    now = _scenario("2026-05-01", data=[{"kind": "personal_information", "subjects": 20000}])
+    alone = client.post("/v1/assess", json=now, headers=auth).json()
+    counted = client.post("/v1/assess?ledger=true", json=now, headers=auth).json()
+    assert alone["pathway"] == "exempt"
+    assert counted["pathway"] == "standard_contract_or_certification"
+
+    app.state.web.settings.no_auth = True
+    page = client.get("/")
+    form = {"csrf": csrf_of(page.text), "as_of": "2026-05-01", "n_items": "1",
+            "item-0-kind": "personal_information", "item-0-subjects": "20000",
+            "f:processor.ciio": "no"}
+    assert 'id="use_ledger"' in page.text
+    html = client.post("/questionnaire/live", data=form).text
+    assert 'data-pathway="exempt"' in html
+    html = client.post("/questionnaire/live", data={**form, "use_ledger": "yes"}).text
+    assert 'data-pathway="standard_contract_or_certification"' in html
+    both = client.post("/", data={**form, "use_ledger": "yes", "n_history": "1",
+                                  "history-0-date": "2026-01-02", "history-0-kind": "personal_information",
+                                  "history-0-subjects": "5"}).text
+    assert 'id="err-use_ledger"' in both
+    r = client.post("/decision", data={**form, "use_ledger": "yes"}, follow_redirects=False)
+    decision = client.get(r.headers["location"]).text
+    assert 'data-pathway="standard_contract_or_certification"' in decision  # the count as it stood

@@ -17,6 +17,8 @@ from chujing.web.services import (
     InvalidFacts,
     decide,
     dumps,
+    missing_module,
+    optional,
     validate_scenario,
 )
 
@@ -90,7 +92,10 @@ async def assess_route(
         return JSONResponse(error_body(413, exc.errors[0]["message"]), status_code=413)
     except ClientDisconnect:  # the caller went away mid-body: nobody to answer
         return Response(status_code=400)
-    use_ledger = ledger and bool(web.settings.ledger_url)
+    use_ledger = ledger
+    if use_ledger and optional("chujing.ledger") is None:
+        return JSONResponse(error_body(501, missing_module("the ledger", "chujing.ledger")["message"]),
+                            status_code=501)
     key = (body, as_of, date.today()) if not (save or use_ledger) else None
     if key is not None and (hit := web.cache.get(key)) is not None:
         return Response(hit, media_type=JSON_MEDIA)
@@ -101,8 +106,12 @@ async def assess_route(
         return invalid_facts([{"field": None, "message": f"invalid JSON{where}"}])
     try:
         scenario = validate_scenario(raw, web.book)
-        scenario, decision = decide(scenario, web.book, as_of,
-                                    web.settings.ledger_url if use_ledger else None)
+        led = None
+        if use_ledger:
+            from chujing.web.ledger_api import get_ledger
+
+            led = get_ledger(web)
+        scenario, decision = decide(scenario, web.book, as_of, led)
     except InvalidFacts as exc:
         return invalid_facts(exc.errors)
     out = dumps(decision.to_dict())

@@ -42,6 +42,8 @@ UI: dict[str, dict[str, str]] = {
     "sec_history": {"zh": "今年已出境的数据", "en": "Earlier transfers this year"},
     "history_hint": {"zh": "用于累计计算人数（按自然人去重后填写）。", "en": "Used to add up people over the counting window (give distinct persons)."},
     "history_date": {"zh": "日期", "en": "Date"},
+    "use_ledger": {"zh": "从出境台账计入今年已登记的出境（代替在此列出）",
+                   "en": "Count this year's transfers recorded in the ledger (instead of listing them here)"},
     "add_history": {"zh": "添加一次已出境记录", "en": "Add an earlier transfer"},
     "sec_questions": {"zh": "需要您回答的问题", "en": "Questions that matter"},
     "questions_none": {"zh": "目前没有其他会影响结论的问题。", "en": "No other question can change the route now."},

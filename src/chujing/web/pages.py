@@ -128,14 +128,24 @@ def _evaluate(request: Request, st: FormState, lang: str) -> dict[str, Any]:
     if not st.errors and st.has_data:
         try:
             scenario = validate_scenario(st.raw, web.book)
-            _, d = decide(scenario, web.book)
+            _, d = decide(scenario, web.book, ledger_url=_ledger_url(web, st))
             decision = d.to_dict()
         except InvalidFacts as exc:
             attach_errors(st, exc.errors)
     return {"st": st, "decision": decision, "fields": fact_fields(st, web.book, decision),
             "words": {k: [(w, web.book.word_label(k, w, lang)) for w in web.book.word_ids(k)]
                       for k in ("ftz", "sector", "scenario")},
-            "kinds": list(i18n.KIND_LABELS), "grounds": list(i18n.GROUND_LABELS)}
+            "kinds": list(i18n.KIND_LABELS), "grounds": list(i18n.GROUND_LABELS),
+            "ledger_available": optional("chujing.ledger") is not None}
+
+
+def _ledger_url(web, st: FormState):
+    """The server's open ledger when the form asks to count from it."""
+    if not st.use_ledger or optional("chujing.ledger") is None:
+        return None
+    from chujing.web.ledger_api import get_ledger
+
+    return get_ledger(web)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -188,6 +198,9 @@ async def decision_post(request: Request) -> Response:
     if not st.errors:
         try:
             scenario = validate_scenario(st.raw, web.book)
+            # With the ledger, keep the facts as the engine saw them (the ledger's earlier transfers
+            # as history): the report then shows the count as it stood when the decision was made.
+            scenario, _ = decide(scenario, web.book, ledger_url=_ledger_url(web, st))
         except InvalidFacts as exc:
             attach_errors(st, exc.errors)
         else:

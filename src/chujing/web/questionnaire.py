@@ -79,6 +79,7 @@ class FormState:
     item_index: dict[int, int] = field(default_factory=dict)  # scenario item index → form index
     paths: dict[str, str] = field(default_factory=dict)  # dotted scenario path → form field name
     lang_switch: str | None = None
+    use_ledger: bool = False  # count this window's earlier transfers from the server's ledger
 
     @property
     def has_data(self) -> bool:
@@ -177,6 +178,7 @@ def read_form(form, book) -> FormState:
                                             if g in Ground.__members__], facts)
     lang = get("_lang")
     st.lang_switch = lang if lang in ("zh", "en") else None
+    st.use_ledger = get("use_ledger") == "yes"
     _build(st, book)
     return st
 
@@ -261,6 +263,9 @@ def _build(st: FormState, book) -> None:
         for k in entry:
             st.paths[_dotted(("history", hi_s, k))] = prefix + k
         raw["history"].append(entry)
+    if st.use_ledger and raw["history"]:
+        err["use_ledger"] = ("list earlier transfers here or count them from the ledger, not both / "
+                             "已出境记录请在此列出或从台账计入，二者择一")
     st.raw = raw
 
 

@@ -43,16 +43,16 @@ def validate_scenario(raw: Any, book) -> Scenario:
     return scenario
 
 
-def decide(scenario: Scenario, book, as_of: date | None = None, ledger_url: str | None = None):
-    """Run the engine; with a ledger, this year's earlier transfers are added (deduplicated)."""
+def decide(scenario: Scenario, book, as_of: date | None = None, ledger_url=None):
+    """Run the engine; with a ledger (URL or open Ledger), the window's earlier transfers are added."""
     from chujing.engine import assess
 
     day = as_of or scenario.effective_as_of() or date.today()
     scenario = scenario.model_copy(update={"as_of": day})
-    if ledger_url:
+    if ledger_url is not None:
         integration = optional("chujing.ledger.integration")
         if integration is not None:
-            scenario = integration.prepare(scenario, ledger_url, None, day)
+            scenario = integration.prepare(scenario, ledger_url, None, day, book=book)
     try:
         return scenario, assess(scenario, book, as_of=day)
     except (OverflowError, ValueError) as exc:
