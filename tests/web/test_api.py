@@ -186,6 +186,8 @@ def test_saved_assessment_gives_reports(client, auth):
     h = client.get(f"/v1/reports/{ident}?format=html&lang=en", headers=auth)
     assert h.status_code == 200 and h.headers["content-type"].startswith("text/html")
     assert "<html" in h.text.lower()
+    assert "script-src" not in h.headers["content-security-policy"]  # default-src 'none': no script
+    assert "style-src 'unsafe-inline'" in h.headers["content-security-policy"]
     md = client.get(f"/v1/reports/{ident}?format=md&lang=zh", headers=auth)
     assert md.status_code == 200
 

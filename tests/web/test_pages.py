@@ -247,3 +247,15 @@ def test_every_field_has_a_label(open_client):
     unlabelled = [name for fid, inside, name in p.fields if not inside and fid not in p.label_for]
     assert unlabelled == []
     assert 'aria-live="polite"' in r.text
+
+
+def test_user_text_is_escaped_and_pages_forbid_foreign_scripts(open_client):
+    page = open_client.get("/")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+    r = open_client.post("/", data={"csrf": csrf_of(page.text), "n_items": "1",
+                                    "processor.name": "<script>alert(1)</script>",
+                                    "item-0-name": '"><img src=x onerror=alert(1)>',
+                                    "item-0-kind": "personal_information", "item-0-subjects": "3"})
+    assert "<script>alert(1)</script>" not in r.text and "&lt;script&gt;" in r.text
+    assert "<img src=x" not in r.text

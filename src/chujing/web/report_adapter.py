@@ -9,6 +9,8 @@ from chujing.web.errors import error_body
 MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
          "markdown": "text/markdown; charset=utf-8"}
 EXT = {"html": "html", "pdf": "pdf", "markdown": "md"}
+# A report is a self-contained document with its own inline CSS and no script.
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -63,4 +65,5 @@ def render_with_module(report, scenario, decision, d: dict, report_id: str, fmt:
     body = report.render(d, scenario.model_dump(mode="json", exclude_none=True), fmt, lang)
     disposition = "inline" if fmt == "html" else "attachment"
     return Response(body, media_type=MEDIA[fmt], headers={
-        "Content-Disposition": f'{disposition}; filename="report-{report_id}.{EXT[fmt]}"'})
+        "Content-Disposition": f'{disposition}; filename="report-{report_id}.{EXT[fmt]}"',
+        "Content-Security-Policy": REPORT_CSP})

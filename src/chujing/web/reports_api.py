@@ -43,15 +43,19 @@ def _fallback_html(request: Request, web, report_id: str, d: dict, lang: str) ->
     lang = "en" if lang == "en" else "zh"
     from pathlib import Path
 
+    from chujing.decision import PATHWAY_LABELS
     from chujing.web import i18n
     from chujing.web.pages import decision_context
 
     css = (Path(__file__).parent / "static" / "app.css").read_text(encoding="utf-8")
     ctx = {"request": request, "lang": lang, "ui": {k: v[lang] for k, v in i18n.UI.items()},
-           "pathway_labels": __import__("chujing.decision", fromlist=["PATHWAY_LABELS"]).PATHWAY_LABELS,
+           "pathway_labels": PATHWAY_LABELS,
            "kind_labels": i18n.KIND_LABELS, "status_labels": i18n.STATUS_LABELS, "inline_css": css,
            "standalone": True,
            **decision_context(request, report_id, d, lang)}
     html = web.templates.get_template("report.html").render(ctx)
+    from chujing.web.report_adapter import REPORT_CSP
+
     return HTMLResponse(html, headers={
-        "Content-Disposition": f'attachment; filename="report-{report_id}.html"'})
+        "Content-Disposition": f'attachment; filename="report-{report_id}.html"',
+        "Content-Security-Policy": REPORT_CSP})
