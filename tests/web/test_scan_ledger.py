@@ -169,3 +169,13 @@ def test_assess_and_questionnaire_count_from_the_ledger(app, client, auth):
     r = client.post("/decision", data={**form, "use_ledger": "yes"}, follow_redirects=False)
     decision = client.get(r.headers["location"]).text
     assert 'data-pathway="standard_contract_or_certification"' in decision  # the count as it stood
+
+
+def test_dashboard_shows_people_per_population(app, client, auth):
+    body = {"id": "POP-1", "scenario": _scenario("2026-02-01", data=[
+        {"kind": "personal_information", "subjects": 321, "population": "employee"}])}
+    assert client.post("/v1/ledger/transfers", json=body, headers=auth).status_code == 201
+    app.state.web.settings.no_auth = True
+    html = client.get("/ledger?lang=en&as_of=2026-06-01").text
+    assert 'id="by-population"' in html and "employee" in html and "321" in html
+    assert 'id="transfers"' in html and "POP-1" in html

@@ -243,13 +243,13 @@ def _drafts(report, d: dict) -> list[dict]:
 # --- ledger dashboard ------------------------------------------------------------------------
 
 @router.get("/ledger", response_class=HTMLResponse)
-def ledger_page(request: Request) -> Response:
+def ledger_page(request: Request, as_of: date | None = None) -> Response:
     if not page_user_ok(request):
         return _login_redirect(request)
     from chujing.web.ledger_view import dashboard
 
     lang = current_lang(request)
-    ctx = dashboard(_web(request), lang, date.today())
+    ctx = dashboard(_web(request), lang, as_of or date.today())
     return render(request, "ledger.html", ctx)
 
 
