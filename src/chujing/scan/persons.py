@@ -71,9 +71,20 @@ class PersonAccumulator:
             self._merge()
 
     def add_points(self, points: pl.DataFrame) -> None:
-        """(key, point) pairs of precise locations, for the per-person track rule."""
-        if points.height:
-            self._points.append(points.unique())
+        """(key, point) pairs of precise locations, for the per-person track rule.
+
+        Only hashes are kept, and at most TRACK_MIN_POINTS distinct points per person, so the
+        memory is bounded by the number of persons, not of rows.
+        """
+        if points.height == 0:
+            return
+        hashed = points.select(kh=pl.col("key").hash(), ph=pl.col("point").hash())
+        self._points = [self._cap_points(pl.concat([*self._points, hashed]))]
+
+    @staticmethod
+    def _cap_points(points: pl.DataFrame) -> pl.DataFrame:
+        return points.unique().filter(
+            pl.int_range(pl.len()).over("kh") < TRACK_MIN_POINTS)
 
     def _merge(self) -> None:
         if self._pending:
@@ -90,12 +101,13 @@ class PersonAccumulator:
         persons = self._persons
         if self._points:
             tracked = (
-                pl.concat(self._points).unique()
-                .group_by("key").len()
+                pl.concat(self._points)
+                .group_by("kh").len()
                 .filter(pl.col("len") >= TRACK_MIN_POINTS)
-                .select("key", track=pl.lit(True))
+                .select("kh", track=pl.lit(True))
             )
-            persons = persons.join(tracked, on="key", how="left").select(
+            persons = persons.with_columns(kh=pl.col("key").hash()).join(
+                tracked, on="kh", how="left").select(
                 "key",
                 flags=pl.when(pl.col("track"))
                 .then(pl.col("flags") | BIT["whereabouts_tracks"])
