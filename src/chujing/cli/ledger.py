@@ -75,7 +75,11 @@ def record_cmd(
         print(f"{result.id}: already recorded with the same content; nothing changed "
               f"/ 已记录且内容相同，未作更改")
         return
-    new = ", ".join(f"{k} {v:,}" for k, v in result.new_persons.items()) or "none (exempt or no person keys)"
+    new = ", ".join(f"{k} {v:,}" for k, v in result.new_persons.items())
+    if not new:
+        declared = decision.counts["this_transfer"]["personal_information"]
+        new = ("none (exempt)" if manifest is not None or not declared else
+               f"{declared:,} as declared (no manifest: not deduplicable)")
     print(f"recorded {result.id} ({day}, route {decision.pathway}); new persons this window: {new}")
     print(f"已记录 {result.id}（{day}，路径 {decision.pathway}）")
 
