@@ -34,23 +34,56 @@ transfer:
 """
 
 
-def run(*args: str, env: dict, code: int = 0) -> subprocess.CompletedProcess:
+class Result:
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = code, stdout, stderr
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """Run `chujing ARGS` in this process (as `main()` does: errors → one line + exit code)."""
+    from chujing.cli import main
+
+    def run(*args: str, env: dict, code: int = 0) -> Result:
+        for k in ("CHUJING_KEY", "CHUJING_HOME", "CHUJING_LEDGER"):
+            if k in env:
+                monkeypatch.setenv(k, env[k])
+            else:
+                monkeypatch.delenv(k, raising=False)
+        monkeypatch.setattr(sys, "argv", ["chujing", *args])
+        capsys.readouterr()
+        try:
+            main()
+            got = 0
+        except SystemExit as exc:
+            got = exc.code or 0
+        out, err = capsys.readouterr()
+        assert got == code, (got, out, err)
+        if code:
+            assert len(err.strip().splitlines()) == 1, err  # one line, no traceback
+            assert "Traceback" not in err
+        return Result(got, out, err)
+
+    return run
+
+
+def run_process(*args: str, env: dict, code: int = 0) -> subprocess.CompletedProcess:
     p = subprocess.run([CHUJING, *args], capture_output=True, text=True, env=env, check=False)
     assert p.returncode == code, (p.returncode, p.stdout, p.stderr)
     if code:
-        assert len(p.stderr.strip().splitlines()) == 1, p.stderr  # one line, no traceback
+        assert len(p.stderr.strip().splitlines()) == 1, p.stderr
         assert "Traceback" not in p.stderr
     return p
 
 
 @pytest.fixture
-def env(tmp_path, ledger_url):
-    e = {**os.environ, "CHUJING_KEY": KEY_HEX, "CHUJING_HOME": str(tmp_path / "home"),
-         "CHUJING_LEDGER": ledger_url}
-    return e
+def env(tmp_path):
+    return {**os.environ, "CHUJING_KEY": KEY_HEX, "CHUJING_HOME": str(tmp_path / "home"),
+            "CHUJING_LEDGER": str(tmp_path / "ledger.sqlite")}
 
 
-def test_record_status_list_show_void_export(env, tmp_path):
+def test_record_status_list_show_void_export(cli, env, tmp_path):
+    run = cli
     s = tmp_path / "t.yaml"
     s.write_text(SCENARIO, encoding="utf-8")
     m = write_manifest(tmp_path / "m.parquet", KEY, list(range(100)), set(range(10)))
@@ -95,7 +128,9 @@ def test_record_status_list_show_void_export(env, tmp_path):
     assert KEY_HEX not in raw and (0).to_bytes(16, "big").hex() not in raw
 
 
-def test_assess_with_ledger_and_record(env, tmp_path):
+def test_assess_with_ledger_and_record(cli, env, tmp_path, ledger_url):
+    run = cli
+    env = {**env, "CHUJING_LEDGER": ledger_url}
     m1 = write_manifest(tmp_path / "m1.parquet", KEY, list(range(0, 9_990)), set(range(0, 9_990)))
     m2 = write_manifest(tmp_path / "m2.parquet", KEY, list(range(9_980, 10_000)), set(range(9_980, 10_000)))
     s = tmp_path / "scan.yaml"
@@ -111,7 +146,8 @@ def test_assess_with_ledger_and_record(env, tmp_path):
     assert any(h["counter"] == "count.pi" for h in d["headroom"])
 
 
-def test_bad_input_is_one_line(env, tmp_path):
+def test_bad_input_is_one_line(cli, env, tmp_path):
+    run = cli
     run("ledger", "show", "nope", env=env, code=5)
     run("ledger", "void", "nope", "--reason", "x", env=env, code=5)
     run("ledger", "record", str(tmp_path / "missing.yaml"), "--id", "x", env=env, code=3)
@@ -122,18 +158,18 @@ def test_bad_input_is_one_line(env, tmp_path):
     assert "no transfers" in run("ledger", "list", env=env).stdout
 
 
-def test_wrong_key_exits_5(env, tmp_path):
+def test_wrong_key_exits_5_in_a_real_process(cli, env, tmp_path):
     s = tmp_path / "t.yaml"
     s.write_text(SCENARIO, encoding="utf-8")
-    run("ledger", "record", str(s), "--id", "T-1", env=env)
+    cli("ledger", "record", str(s), "--id", "T-1", env=env)
     other = {**env, "CHUJING_KEY": "ff" * 32}
-    p = run("ledger", "status", env=other, code=5)
+    p = run_process("ledger", "status", env=other, code=5)
     assert "another person key" in p.stderr
+    run_process("ledger", "show", "nope", env=env, code=5)
 
 
-def test_default_ledger_path_is_under_chujing_home(tmp_path):
-    e = {**os.environ, "CHUJING_KEY": KEY_HEX, "CHUJING_HOME": str(tmp_path / "home")}
-    e.pop("CHUJING_LEDGER", None)
-    st = json.loads(run("ledger", "status", "--format", "json", env=e).stdout)
+def test_default_ledger_path_is_under_chujing_home(cli, tmp_path):
+    e = {"CHUJING_KEY": KEY_HEX, "CHUJING_HOME": str(tmp_path / "home")}
+    st = json.loads(cli("ledger", "status", "--format", "json", env=e).stdout)
     assert st["ledger"].endswith(str(tmp_path / "home" / "ledger.sqlite"))
     assert (tmp_path / "home" / "ledger.sqlite").exists()
