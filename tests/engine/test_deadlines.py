@@ -69,3 +69,20 @@ def test_headroom_counts_down_to_each_threshold(book):
     assert h[("count.pi", 100000)] == 39999
     assert h[("count.pi", 1000000)] == 939999
     assert h[("count.spi", 10000)] == 9999
+
+
+def test_headroom_lists_only_thresholds_stricter_than_the_route(book):
+    s = Scenario.model_validate({"as_of": "2025-06-01", "processor": {"ciio": False},
+                                 "transfer": {"data": [{"kind": "personal_information", "subjects": 340000}]}})
+    d = assess(s, book)
+    assert {(h.counter, h.threshold) for h in d.headroom} == {("count.pi", 1000000), ("count.spi", 10000)}
+    assert all(h.route == "security_assessment" for h in d.headroom)
+
+
+def test_resolved_unknowns_still_name_the_deciding_rules(book):
+    s = Scenario.model_validate({"as_of": "2025-06-01",
+                                 "transfer": {"data": [{"kind": "sensitive_personal_information", "subjects": 20000}]}})
+    d = assess(s, book)
+    assert d.items[0].decided_by == ["cn/provisions-2024/art-7/ciio", "cn/provisions-2024/art-7/spi"]
+    assert "No rule requires" not in d.summary["en"]
+    assert d.headroom == []

@@ -60,8 +60,9 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
     questions: list[Question] = []
     notes: list[dict[str, str]] = []
     possible: list[str] = []
+    resolved: dict[int, tuple[str, list[str]]] = {}
     if first.overall is None:
-        possible, questions, notes_u = _resolve_unknowns(book, rs, scenario, first, tally, totals)
+        possible, questions, notes_u, resolved = _resolve_unknowns(book, rs, scenario, first, tally, totals)
         notes += notes_u
         overall = possible[0] if len(possible) == 1 else None
     else:
@@ -69,6 +70,9 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
     pathway = Pathway(overall) if overall else Pathway.needs_information
 
     item_decisions = _item_decisions(items, first, rs)
+    for i, (route, decided) in resolved.items():
+        item_decisions[i].route = route
+        item_decisions[i].decided_by = decided
     counts = _counts_out(rs, day, tally, first)
     notes += _notes(scenario, tally, first)
     notes += ftz.notes(book, day, first)
@@ -86,7 +90,7 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
         summary=summary,
         _findings=partial(_findings, book, rs, day, first),
         _obligations=partial(around.obligations, partial(_obligations, book, rs, base, first, decision_facts)),
-        _headroom=partial(_headroom, book, rs, base, first),
+        _headroom=partial(_headroom, book, rs, base, first, overall),
         questions=questions + around.questions(questions), items=item_decisions, counts=counts,
         possible_pathways=possible if len(possible) > 1 else [], notes=notes + around.notes,
         risks=around.risks,
@@ -138,21 +142,31 @@ def _resolve_unknowns(book, rs, scenario, first, tally, totals):
         total *= max(s, 1)
     if not names or any(s == 0 for s in sizes) or total > MAX_ASSIGNMENTS:
         # Cannot try every value: every unknown fact is a question.
-        return [], [_question(book, k, rs, first) for k in names], []
+        return [], [_question(book, k, rs, first) for k in names], [], {}
     outcomes: dict[tuple, str] = {}
+    item_routes: dict[int, set[str]] = {}
+    item_rules: dict[int, set[str]] = {}
     for values in itertools.product(*(keys[k] for k in names)):
         assignment = dict(zip(names, values, strict=True))
-        outcomes[values] = _route_under(rs, scenario, base, assignment, tally, totals)
+        result = _pass_under(rs, scenario, base, assignment, tally, totals)
+        outcomes[values] = result.overall or "needs_information"
+        for i, res in enumerate(result.items):
+            route = res.route or "needs_information"
+            item_routes.setdefault(i, set()).add(route)
+            item_rules.setdefault(i, set()).update(_deciding(rs, res))
     possible = sorted(set(outcomes.values()), key=ROUTE_ORDER.__getitem__)
+    # Items whose route the missing facts cannot change, with every rule that decided it in some case.
+    resolved = {i: (next(iter(r)), sorted(item_rules[i])) for i, r in item_routes.items()
+                if len(r) == 1 and first.items[i].route is None}
     notes = []
     if len(possible) == 1:
         shown = ", ".join(_key_label(book, k, "en") for k in names)
         shown_zh = "、".join(_key_label(book, k, "zh") for k in names)
         notes.append({"zh": f"以下事实未提供，但不影响结论：{shown_zh}。",
                       "en": f"These facts were not given but cannot change the route: {shown}."})
-        return possible, [], notes
+        return possible, [], notes, resolved
     matters = [k for i, k in enumerate(names) if _fact_matters(outcomes, i)]
-    return possible, [_question(book, k, rs, first) for k in matters], notes
+    return possible, [_question(book, k, rs, first) for k in matters], notes, resolved
 
 
 def _fact_matters(outcomes: dict[tuple, str], i: int) -> bool:
@@ -163,7 +177,7 @@ def _fact_matters(outcomes: dict[tuple, str], i: int) -> bool:
     return any(len(g) > 1 for g in groups.values())
 
 
-def _route_under(rs, scenario, base, assignment, tally, totals) -> str:
+def _pass_under(rs, scenario, base, assignment, tally, totals) -> PassResult:
     items = list(scenario.transfer.data)
     shared = {k[1]: v for k, v in assignment.items() if k[0] == "fact"}
     for (kind, *rest), v in assignment.items():
@@ -176,8 +190,7 @@ def _route_under(rs, scenario, base, assignment, tally, totals) -> str:
             if kind == "item" and rest[0] == i:
                 f[rest[1]] = v
         facts.append(f)
-    result = run_pass(rs, items, facts, tally, totals)
-    return result.overall or "needs_information"
+    return run_pass(rs, items, facts, tally, totals)
 
 
 def _key_label(book: Rulebook, key: tuple, lang: str) -> str:
@@ -258,14 +271,19 @@ def _item_decisions(items, first: PassResult, rs: RuleSet) -> list[ItemDecision]
     out = []
     for i, (it, res) in enumerate(zip(items, first.items, strict=True)):
         route = res.route or "needs_information"
-        if res.route and res.route != "exempt":
-            decided = sorted(rid for rid in res.effective
-                             if by_id[rid].kind == "trigger" and by_id[rid].rule.route == res.route)
-        else:
-            decided = sorted(rid for rid in res.effective if by_id[rid].kind == "exemption")
+        decided = sorted(_deciding(rs, res))
         counted = None if res.excluded is None else (not res.excluded and is_pi(it.kind))
         out.append(ItemDecision(i, it.name, str(it.kind), it.subjects, route, counted, decided))
     return out
+
+
+def _deciding(rs: RuleSet, res) -> set[str]:
+    """The rules that gave an item its route: the triggers of that route, or the exemptions."""
+    by_id = rs.by_id
+    if res.route and res.route != "exempt":
+        return {rid for rid in res.effective
+                if by_id[rid].kind == "trigger" and by_id[rid].rule.route == res.route}
+    return {rid for rid in res.effective if by_id[rid].kind == "exemption"}
 
 
 def _counts_out(rs: RuleSet, day: date, tally, first: PassResult) -> dict[str, Any]:
@@ -385,7 +403,9 @@ def _deadline_text(book: Rulebook, d) -> dict[str, str]:
     return text
 
 
-def _headroom(book: Rulebook, rs: RuleSet, base, first: PassResult) -> list[Headroom]:
+def _headroom(book: Rulebook, rs: RuleSet, base, first: PassResult, route: str | None = None) -> list[Headroom]:
+    """Thresholds not yet crossed whose route is stricter than the route reached now."""
+    floor = ROUTE_ORDER.get(route, -1) if route else -1
     contexts = [(res.facts, res.facts["item.kind"]) for res in first.items]
     counts = first.counts
     for kind in ("personal_information", "sensitive_personal_information"):
@@ -398,6 +418,8 @@ def _headroom(book: Rulebook, rs: RuleSet, base, first: PassResult) -> list[Head
     seen: set[tuple] = set()
     out: list[Headroom] = []
     for r in rs.triggers:
+        if ROUTE_ORDER[r.rule.route] <= floor:
+            continue
         for cmp in r.condition.comparisons:
             if cmp.fact not in COUNTERS or cmp.op not in ("at_least", "more_than"):
                 continue
