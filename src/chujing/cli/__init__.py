@@ -7,9 +7,14 @@ imports (polars, sqlalchemy, fastapi…) inside their commands so that `chujing 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
-import typer
+# Pydantic scans every installed package for plugins on first use (tens of ms of a cold start);
+# the CLI uses none.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+import typer  # noqa: E402
 
 from chujing.errors import EXIT_INTERNAL, ChujingError
 

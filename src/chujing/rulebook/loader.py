@@ -4,6 +4,8 @@ the line, the rule and the field."""
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,39 @@ def data_hash(data_dir: Path = DATA_DIR) -> str:
     return h.hexdigest()
 
 
+def cache_dir() -> Path:
+    base = os.environ.get("CHUJING_CACHE") or os.environ.get("XDG_CACHE_HOME") or "~/.cache"
+    return Path(base).expanduser() / "chujing"
+
+
+def read_all_yaml(data_dir: Path, paths: list[Path], digest: str) -> dict[Path, Any]:
+    """Every rule file parsed, from a cache keyed by the files' hash when one exists.
+
+    Parsing YAML is most of a cold start; the cache holds only parsed text (validation and the
+    conflict checks still run), and a change to any file changes the hash.
+    """
+    from chujing import __version__
+
+    cached = cache_dir() / f"rulebook-{digest[:20]}-{__version__}.pickle"
+    try:
+        with cached.open("rb") as fh:
+            by_rel = pickle.load(fh)
+        return {p: by_rel[p.relative_to(data_dir).as_posix()] for p in paths}
+    except (OSError, KeyError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
+        pass
+    raws = {p: read_yaml(p) for p in paths}
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump({p.relative_to(data_dir).as_posix(): raw for p, raw in raws.items()}, fh,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cached)
+    except OSError:
+        pass  # a read-only home only costs speed
+    return raws
+
+
 def read_yaml(path: Path) -> Any:
     text = path.read_text(encoding="utf-8")
     try:
@@ -58,8 +93,9 @@ def read_yaml(path: Path) -> Any:
         raise RulebookError(f"invalid YAML: {problem}", file=str(path), line=line) from None
 
 
-def parse_rule_file(path: Path) -> RuleFile:
-    raw = read_yaml(path)
+def parse_rule_file(path: Path, raw: Any = None) -> RuleFile:
+    if raw is None:
+        raw = read_yaml(path)
     if not isinstance(raw, dict) or "instrument" not in raw:
         raise RulebookError("a rule file starts with an `instrument:` mapping", file=str(path), line=1)
     try:

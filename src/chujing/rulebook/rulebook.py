@@ -11,13 +11,20 @@ import bisect
 import fnmatch
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 
 from chujing.errors import RulebookError
 from chujing.rulebook.conditions import Condition, ConditionError, compile_condition
-from chujing.rulebook.loader import DATA_DIR, data_hash, parse_rule_file, read_yaml, rule_file_paths, rule_line
+from chujing.rulebook.loader import (
+    DATA_DIR,
+    data_hash,
+    parse_rule_file,
+    read_all_yaml,
+    rule_file_paths,
+    rule_line,
+)
 from chujing.rulebook.schema import Instrument, Rule, Text
 
 ROUTE_ORDER = {
@@ -148,17 +155,21 @@ class Rulebook:
 def load_rulebook(data_dir: Path | str | None = None) -> Rulebook:
     """Load, validate and compile every rule file under `data_dir` (the bundled rulebook by default)."""
     data_dir = Path(data_dir) if data_dir else DATA_DIR
-    meta = read_yaml(data_dir / "rulebook.yaml") or {}
+    digest = data_hash(data_dir)
+    paths = rule_file_paths(data_dir)
+    meta_path, vocab_path = data_dir / "rulebook.yaml", data_dir / "vocabulary.yaml"
+    raws = read_all_yaml(data_dir, [*paths, meta_path, vocab_path], digest)
+    meta = raws[meta_path] or {}
     version = str(meta.get("version", "")).strip()
     if not version:
         raise RulebookError("rulebook.yaml needs a `version`", file=str(data_dir / "rulebook.yaml"))
-    vocab = read_yaml(data_dir / "vocabulary.yaml") or {}
+    vocab = raws[vocab_path] or {}
     facts: dict[str, dict] = dict(vocab.get("facts") or {})
     words: dict[str, dict[str, dict]] = {
         kind: {w["id"]: w for w in (entries or [])} for kind, entries in (vocab.get("words") or {}).items()
     }
-    parsed = [(p, parse_rule_file(p)) for p in rule_file_paths(data_dir)]
-    for path, rf in parsed:
+    parsed = [(p, parse_rule_file(p, raws[p])) for p in paths]
+    for _path, rf in parsed:
         for kind, entries in rf.vocabulary.items():
             bucket = words.setdefault(kind, {})
             for w in entries:
@@ -193,7 +204,7 @@ def load_rulebook(data_dir: Path | str | None = None) -> Rulebook:
     _apply_supersession(rules, instruments, instrument_files)
     _resolve_relations(rules)
     _check_conflicts(rules)
-    book = Rulebook(version, data_hash(data_dir), data_dir, rules, instruments, instrument_files,
+    book = Rulebook(version, digest, data_dir, rules, instruments, instrument_files,
                     facts, words)
     _build_epochs(book)
     return book
@@ -247,7 +258,7 @@ def _check_wording_notes(rule: CompiledRule) -> None:
                              "add a `note` saying whether the number is included", "when")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _glob(pattern: str):
     """A compiled glob (400+ rules × hundreds of patterns made plain fnmatch the slowest part of a load)."""
     return re.compile(fnmatch.translate(pattern)).match
