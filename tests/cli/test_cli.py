@@ -90,3 +90,5 @@ def test_rules_list_show_search():
     assert r.returncode == 4 and "no rule" in r.stderr
     r = run("rules", "search", "标准合同")
     assert r.returncode == 0 and "cn/sc-measures-2023/art-7" in r.stdout
+    r = run("rules", "search", "flight", "recorder")  # several words, no quotes
+    assert r.returncode == 0 and "civil-aviation" in r.stdout

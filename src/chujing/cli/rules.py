@@ -90,12 +90,13 @@ def show(rule_id: str = typer.Argument(..., help="Rule id, e.g. cn/provisions-20
 
 
 @rules_app.command("search")
-def search(text: str = typer.Argument(..., help="Words to find, in Chinese or English"),
+def search(words: list[str] = typer.Argument(..., help="Words to find, in Chinese or English"),
            as_of: str = typer.Option(None, "--as-of", help="Only rules in force on this date")) -> None:
-    """Find rules (and FTZ list items) whose citation, summary or keywords mention the words."""
+    """Find rules (and FTZ list items) whose citation, summary or keywords mention all the words."""
     from chujing.cli.assess import parse_date
     from chujing.rulebook import default_rulebook
 
+    text = " ".join(words)
     book = default_rulebook()
     day = parse_date(as_of, "--as-of")
     hits = search_rules(book, text, day)
