@@ -380,10 +380,15 @@ class Ledger:
                 self._apply_tally(conn, year, delta)
                 for kind, _ in runs:
                     for table in ("membership", "membership_recent"):
-                        conn.execute(text(
-                            f"DELETE FROM {table} WHERE kind = :k AND year = :y "
-                            "AND person IN (SELECT person FROM ledger_stage WHERE kind = :k) "
-                            "AND transfer_seq = :seq"), {"k": kind, "y": year, "seq": seq})
+                        # SQLite turns IN (subquery) into an index; PostgreSQL needs the join
+                        # spelled out (a 1M-row IN list exceeds work_mem and is re-scanned per row).
+                        sql = (f"DELETE FROM {table} WHERE kind = :k AND year = :y AND person IN "
+                               "(SELECT person FROM ledger_stage WHERE kind = :k) AND transfer_seq = :seq"
+                               if self.dialect == "sqlite" else
+                               f"DELETE FROM {table} m USING ledger_stage s WHERE s.kind = :k "
+                               "AND m.kind = :k AND m.year = :y AND m.person = s.person "
+                               "AND m.transfer_seq = :seq")
+                        conn.execute(text(sql), {"k": kind, "y": year, "seq": seq})
             conn.execute(text("UPDATE transfers SET voided_at = :at, void_reason = :r WHERE seq = :seq"),
                          {"at": self.value(datetime.now(UTC)), "r": reason.strip(), "seq": seq})
             self._audit(conn, "void", transfer_id, actor, {"reason": reason.strip()})
