@@ -67,7 +67,7 @@ class PersonAccumulator:
         batch = keyed.group_by("key").agg(pl.col("flags").bitwise_or())
         self._pending.append(batch)
         self._pending_rows += batch.height
-        if self._pending_rows > 2_000_000:
+        if self._pending_rows > 1_000_000:
             self._merge()
 
     def add_points(self, points: pl.DataFrame) -> None:
