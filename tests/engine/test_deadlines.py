@@ -86,3 +86,14 @@ def test_resolved_unknowns_still_name_the_deciding_rules(book):
     assert d.items[0].decided_by == ["cn/provisions-2024/art-7/ciio", "cn/provisions-2024/art-7/spi"]
     assert "No rule requires" not in d.summary["en"]
     assert d.headroom == []
+
+
+def test_every_example_serialises_with_labelled_headroom(book):
+    from pathlib import Path
+
+    from chujing.scenario_io import load_scenario
+
+    for path in sorted((Path(__file__).parents[2] / "examples").glob("*.yaml")):
+        d = assess(load_scenario(path, book), book).to_dict()
+        for h in d["headroom"]:
+            assert h["label"]["zh"] and h["label"]["en"], path

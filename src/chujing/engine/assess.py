@@ -267,7 +267,6 @@ def _superseded_text(r: CompiledRule) -> dict[str, str]:
 
 
 def _item_decisions(items, first: PassResult, rs: RuleSet) -> list[ItemDecision]:
-    by_id = rs.by_id
     out = []
     for i, (it, res) in enumerate(zip(items, first.items, strict=True)):
         route = res.route or "needs_information"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chujing import labels
 from chujing.decision import PATHWAY_LABELS
 
 TODO = "【待填写 / TO COMPLETE】"
@@ -106,14 +107,7 @@ T: dict[str, dict[str, str]] = {
 
 ROUTE = PATHWAY_LABELS
 
-STATUS = {
-    "applies": {"zh": "适用", "en": "applies"},
-    "not_applicable": {"zh": "不适用", "en": "does not apply"},
-    "defeated": {"zh": "被排除", "en": "overridden"},
-    "unknown": {"zh": "未知", "en": "unknown"},
-    "in_force": {"zh": "有效", "en": "in force"},
-    "superseded": {"zh": "已被取代", "en": "superseded"},
-}
+STATUS = labels.STATUS
 
 KIND = {
     "personal_information": {"zh": "个人信息", "en": "personal information"},
