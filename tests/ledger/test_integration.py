@@ -156,3 +156,14 @@ def test_status_reads_thresholds_from_the_rulebook(ledger, book):
     st = integration.status(ledger, book, date(2023, 12, 31))
     assert st["window"]["start"] == "2022-01-01"
     assert st["counts"]["personal_information"] == 0
+
+
+def test_assessing_a_recorded_declared_transfer_again_does_not_count_it_twice(ledger, book):
+    s = scenario(data=[{"kind": "personal_information", "subjects": 60_000}])
+    prepared = integration.prepare(s, ledger, None, DAY, book=book, record_id="T")
+    d = assess(prepared, book, as_of=DAY)
+    integration.record(ledger, "T", prepared, d)
+    again = integration.prepare(s, ledger, None, DAY, book=book, record_id="T")
+    assert assess(again, book, as_of=DAY).counts["personal_information"] == 60_000
+    other = integration.prepare(s, ledger, None, DAY, book=book, record_id="U")
+    assert assess(other, book, as_of=DAY).counts["personal_information"] == 120_000

@@ -88,7 +88,7 @@ def register(app: typer.Typer) -> None:
         if ledger:
             from chujing.ledger import integration
 
-            scenario = integration.prepare(scenario, ledger, manifest_obj, day, book=book)
+            scenario = integration.prepare(scenario, ledger, manifest_obj, day, book=book, record_id=record)
         elif manifest_obj is not None:
             scenario = apply_manifest(scenario, manifest_obj)
         decision = run(scenario, book, as_of=day)

@@ -63,7 +63,7 @@ def record_cmd(
     day = parse_date(as_of, "--as-of") or scenario.transfer.date or scenario.as_of or date.today()
     scenario = scenario.model_copy(update={"as_of": day})
     with _open(ledger) as led:
-        prepared = integration.prepare(scenario, led, manifest, day, book=book)
+        prepared = integration.prepare(scenario, led, manifest, day, book=book, record_id=transfer_id)
         decision = assess(prepared, book, as_of=day)
         result = integration.record(led, transfer_id, prepared, decision, manifest)
     out = {"id": result.id, "status": result.status, "route": str(decision.pathway),

@@ -61,7 +61,10 @@ def _single_year(start: date, end: date) -> bool:
     return (start.month, start.day) == (1, 1) and start.year == end.year
 
 
-def count_window(ledger: Ledger, conn, start: date, end: date) -> WindowCounts:
+def count_window(ledger: Ledger, conn, start: date, end: date,
+                 exclude_id: str | None = None) -> WindowCounts:
+    """Persons per kind in [start, end]; `exclude_id`: leave out that transfer's declared counts
+    (assessing a transfer already recorded under that id must not count it twice)."""
     from sqlalchemy import text
 
     out = WindowCounts(start, end)
@@ -88,8 +91,9 @@ def count_window(ledger: Ledger, conn, start: date, end: date) -> WindowCounts:
     declared = conn.execute(text(
         "SELECT id, date, persons, sensitive_persons, populations FROM transfers "
         "WHERE deduplicable = :f AND exempt = :f AND voided_at IS NULL "
-        "AND date BETWEEN :d0 AND :d1 ORDER BY date, seq"),
-        {"f": False, "d0": ledger.value(start), "d1": ledger.value(end)}).all()
+        "AND date BETWEEN :d0 AND :d1 AND id <> :x ORDER BY date, seq"),
+        {"f": False, "d0": ledger.value(start), "d1": ledger.value(end),
+         "x": exclude_id if exclude_id is not None else ""}).all()
     dpi = dspi = 0
     for tid, d, persons, sensitive, pops in declared:
         d = _as_date(d)

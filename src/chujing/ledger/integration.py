@@ -122,8 +122,13 @@ def history_entries(counts: WindowCounts, overlaps: dict[str, int], day: date) -
 
 
 def prepare(scenario: Scenario, ledger_url: str | Ledger | None, manifest=None,
-            as_of: date | None = None, *, book=None) -> Scenario:
-    """The scenario the engine should see, given what the ledger holds for the counting window."""
+            as_of: date | None = None, *, book=None, record_id: str | None = None) -> Scenario:
+    """The scenario the engine should see, given what the ledger holds for the counting window.
+
+    `record_id`: the id this transfer is (or will be) recorded under; if it is already in the
+    ledger with declared counts, those are not added a second time. (Person keys need no such
+    care: a recorded transfer's persons are simply not new.)
+    """
     from chujing.manifest_input import apply_manifest
     from chujing.rulebook import default_rulebook
 
@@ -143,7 +148,7 @@ def prepare(scenario: Scenario, ledger_url: str | Ledger | None, manifest=None,
         if m is not None:
             _check_manifest_key(led, m, manifest if isinstance(manifest, str | Path) else m.path)
         with led.read() as conn:
-            counts = count_window(led, conn, start, day)
+            counts = count_window(led, conn, start, day, exclude_id=record_id)
             overlaps = {p: sensitive_overlap(led, conn, p, start, day) for p in pops}
             fresh = new_persons(led, conn, manifest_keys(scenario, m), start, day) if m else None
     history = history_entries(counts, overlaps, day)
