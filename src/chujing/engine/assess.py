@@ -316,7 +316,12 @@ def _notes(scenario: Scenario, tally, first: PassResult) -> list[dict[str, str]]
         notes.append({"zh": f"历史记录 {idx} 无法判断是否免予申报，已按计入处理；如属免予申报，请标注 exempt: true。",
                       "en": f"History entries {idx}: could not tell whether they were exempt, so they were counted; "
                             "mark them `exempt: true` if they were."})
-    if scenario.history:
+    from_ledger = [h for h in scenario.history if (h.id or "").startswith("ledger:")]
+    if from_ledger:
+        notes.append({"zh": "累计人数取自台账：扫描记录按自然人（密钥散列）去重，未附扫描清单的记录按申报人数计入。",
+                      "en": "This year's figures come from the ledger: transfers recorded from a scan are "
+                            "deduplicated by person (keyed hashes); those recorded without one count as declared."})
+    if len(from_ledger) < len(scenario.history):
         notes.append({"zh": "历史记录按申报人数相加（不同记录视为不同自然人）；使用台账可按自然人去重。",
                       "en": "Earlier transfers were added up as declared (different entries taken as different "
                             "people); a ledger deduplicates by person."})
