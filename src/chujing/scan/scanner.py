@@ -9,6 +9,7 @@ everything found in it; its key is its strongest identifier.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -183,11 +184,10 @@ class Scanner:
     # -- columns ------------------------------------------------------------------------------
 
     def _identifier_column(self, batch: _Batch, file: str, plan: ColumnPlan,
-                           raw: pl.Series, present: pl.Series) -> tuple[pl.Series, pl.Series]:
-        """Validate a column: its normalised values, and the cells that did not validate."""
+                           values: pl.Series, present: pl.Series) -> pl.Series:
+        """Record a validated column; returns the cells that did not validate."""
         det = plan.detector
         assert det is not None
-        values = plan.validate(fold_width(raw))
         hit = values.is_not_null()
         self.stats.add(file, plan, det.id, int(present.sum()), values.filter(hit))
         if det.id == resident_id.DETECTOR.id:
@@ -203,19 +203,23 @@ class Scanner:
             batch.points.append(pl.DataFrame({"row": pl.int_range(batch.height, eager=True,
                                                                   dtype=pl.UInt32),
                                               "point": values}).filter(hit))
-        return values, present & ~hit
+        return present & ~hit
+
+    @staticmethod
+    def _find_in_text(height: int, raw: pl.Series, present: pl.Series) -> pl.DataFrame | None:
+        if not present.any():
+            return None
+        rows = pl.int_range(height, eager=True, dtype=pl.UInt32).filter(present)
+        return detect_in_text(rows, fold_width(raw.filter(present)))
 
     def _text_column(self, batch: _Batch, file: str, plan: ColumnPlan, raw: pl.Series,
-                     present: pl.Series) -> None:
+                     present: pl.Series, found: pl.DataFrame | None = None) -> None:
         if plan.role == "text":
             key = (file, plan.column)
             self.stats.text_cells[key] = self.stats.text_cells.get(key, 0) + int(present.sum())
-        if not present.any():
-            return
-        rows = pl.int_range(batch.height, eager=True, dtype=pl.UInt32).filter(present)
-        texts = fold_width(raw.filter(present))
-        found = detect_in_text(rows, texts)
-        if found.height == 0:
+        else:
+            found = self._find_in_text(batch.height, raw, present)
+        if found is None or found.height == 0:
             return
         found = found.with_columns(
             category=pl.when(pl.col("detector").str.starts_with(KEYWORD_DETECTOR + ":"))
@@ -268,20 +272,37 @@ class Scanner:
 
     # -- batches ------------------------------------------------------------------------------
 
+    def _detect(self, frame: pl.DataFrame, plan: ColumnPlan):
+        """The expensive, independent part of a column's work (runs in parallel)."""
+        raw = frame[plan.column]
+        present = non_empty(raw)
+        if plan.role in ("identifier", "name", "address"):
+            return raw, present, plan.validate(fold_width(raw))
+        if plan.role == "text":
+            return raw, present, self._find_in_text(frame.height, raw, present)
+        return raw, present, None
+
     def scan_batch(self, file: str, frame: pl.DataFrame, plans: list[ColumnPlan]) -> None:
         batch = _Batch(frame.height)
         names: pl.Series | None = None
         addresses: pl.Series | None = None
-        for plan in plans:
-            raw = frame[plan.column]
-            present = non_empty(raw)
+        # Columns are independent until their results merge into the rows' flags and keys:
+        # detect them on as many threads as Polars may use (Polars releases the GIL).
+        workers = min(pl.thread_pool_size(), len(plans))
+        if workers > 1:
+            with ThreadPoolExecutor(workers) as pool:
+                detected = list(pool.map(lambda p: self._detect(frame, p), plans))
+        else:
+            detected = [self._detect(frame, p) for p in plans]
+        for plan, (raw, present, pre) in zip(plans, detected, strict=True):
             if plan.signal:
                 batch.add_flags(present, BIT[plan.signal])
                 stats = self.stats.get(file, plan, "column:" + plan.signal, free_text=False)
                 stats.cells += int(present.sum())
                 stats.matches += int(present.sum())
             if plan.role in ("identifier", "name", "address"):
-                values, rest = self._identifier_column(batch, file, plan, raw, present)
+                values = pre
+                rest = self._identifier_column(batch, file, plan, values, present)
                 if plan.role == "name":
                     names = values
                 elif plan.role == "address":
@@ -291,7 +312,7 @@ class Scanner:
             elif plan.role in ("sex", "birth_date", "age"):
                 self._attribute_column(batch, plan, raw, present)
             else:
-                self._text_column(batch, file, plan, raw, present)
+                self._text_column(batch, file, plan, raw, present, found=pre)
         if self.options.person_key:
             batch.add_key(0, self._custom_key(frame))
         elif names is not None and addresses is not None:
