@@ -58,6 +58,7 @@ class PersonAccumulator:
         self._pending: list[pl.DataFrame] = []
         self._pending_rows = 0
         self._points: list[pl.DataFrame] = []
+        self._points_pending = 0
         self.unkeyed_rows_with_pi = 0
 
     def add(self, rows: pl.DataFrame) -> None:
@@ -67,7 +68,8 @@ class PersonAccumulator:
         batch = keyed.group_by("key").agg(pl.col("flags").bitwise_or())
         self._pending.append(batch)
         self._pending_rows += batch.height
-        if self._pending_rows > 1_000_000:
+        # Merge when the pending rows reach the merged table's size: amortised linear work.
+        if self._pending_rows > max(1_000_000, self._persons.height):
             self._merge()
 
     def add_points(self, points: pl.DataFrame) -> None:
@@ -78,8 +80,12 @@ class PersonAccumulator:
         """
         if points.height == 0:
             return
-        hashed = points.select(kh=pl.col("key").hash(), ph=pl.col("point").hash())
-        self._points = [self._cap_points(pl.concat([*self._points, hashed]))]
+        self._points.append(points.select(kh=pl.col("key").hash(), ph=pl.col("point").hash()))
+        self._points_pending += points.height
+        # Cap now and then, not every batch: capping rescans the whole table.
+        if self._points_pending > 2_000_000:
+            self._points = [self._cap_points(pl.concat(self._points))]
+            self._points_pending = 0
 
     @staticmethod
     def _cap_points(points: pl.DataFrame) -> pl.DataFrame:
@@ -101,7 +107,7 @@ class PersonAccumulator:
         persons = self._persons
         if self._points:
             tracked = (
-                pl.concat(self._points)
+                self._cap_points(pl.concat(self._points))
                 .group_by("kh").len()
                 .filter(pl.col("len") >= TRACK_MIN_POINTS)
                 .select("kh", track=pl.lit(True))

@@ -19,7 +19,7 @@ import polars as pl
 from chujing.errors import InputError
 from chujing.scan.categories import BIT
 from chujing.scan.columns import ColumnPlan, parse_dates, plan_columns
-from chujing.scan.detectors import ADDRESS, BY_ID, NAME, resident_id
+from chujing.scan.detectors import BY_ID, resident_id
 from chujing.scan.detectors.phone import MOBILE, unknown_prefix
 from chujing.scan.detectors.special import SEX_VALUES
 from chujing.scan.normalise import fold_width, non_empty
@@ -251,7 +251,7 @@ class Scanner:
                                      ("cn_mobile", "phone"), ("email", "email")):
                 sub = found.filter(pl.col("detector") == det_id)
                 if sub.height:
-                    batch.scatter_key(KEY_RANKS[key_type] , sub["row"],
+                    batch.scatter_key(KEY_RANKS[key_type], sub["row"],
                                       key_type + ":" + sub["value"])
 
     def _attribute_column(self, batch: _Batch, plan: ColumnPlan, raw: pl.Series,
@@ -384,4 +384,4 @@ def scan(paths: list[Path], options: ScanOptions) -> RawScan:
     )
 
 
-__all__ = ["ADDRESS", "NAME", "RawScan", "ScanOptions", "Scanner", "scan"]
+__all__ = ["RawScan", "ScanOptions", "Scanner", "scan"]
