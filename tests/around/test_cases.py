@@ -6,33 +6,14 @@ rule id (present or absent), questions asked or not, due dates and figures of a 
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
-import yaml
 
 from chujing import Scenario, assess
+from tests.engine.test_cases import load_cases
 
 CASES_DIR = Path(__file__).parent.parent / "cases" / "around"
-
-
-def _merge(base: dict, over: dict) -> dict:
-    out = copy.deepcopy(base)
-    for k, v in (over or {}).items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = _merge(out[k], v)
-        else:
-            out[k] = copy.deepcopy(v)
-    return out
-
-
-def _load():
-    for path in sorted(CASES_DIR.glob("*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for case in doc["cases"]:
-            yield pytest.param(_merge(doc.get("defaults", {}), case["scenario"]), case["expect"],
-                               id=f"{path.stem}: {case['name']}")
 
 
 def _dig(value, path: str):
@@ -81,7 +62,7 @@ def check(d: dict, expect: dict) -> None:
         assert needle in risks[rule]["text"]["zh"] + risks[rule]["text"]["en"], text
 
 
-@pytest.mark.parametrize(("scenario", "expect"), list(_load()))
+@pytest.mark.parametrize(("scenario", "expect"), list(load_cases(CASES_DIR)))
 def test_case(scenario, expect, around_book):
     d = assess(Scenario.model_validate(scenario), around_book).to_dict()
     check(d, expect)

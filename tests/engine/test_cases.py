@@ -23,8 +23,9 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
-def _load():
-    for path in sorted(CASES_DIR.glob("*.yaml")):
+def load_cases(directory: Path):
+    """Each case of each table in `directory`: (scenario with the table's defaults, expectations)."""
+    for path in sorted(directory.glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         for case in doc["cases"]:
             yield pytest.param(_merge(doc.get("defaults", {}), case["scenario"]), case["expect"],
@@ -53,7 +54,7 @@ def check(decision: dict, expect: dict) -> None:
         assert [i["route"] for i in decision["items"]] == expect["items"]
 
 
-@pytest.mark.parametrize(("scenario", "expect"), list(_load()))
+@pytest.mark.parametrize(("scenario", "expect"), list(load_cases(CASES_DIR)))
 def test_case(scenario, expect, book):
     decision = assess(Scenario.model_validate(scenario), book).to_dict()
     check(decision, expect)

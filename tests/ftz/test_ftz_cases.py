@@ -5,23 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from chujing import Scenario, assess
-from tests.engine.test_cases import _merge, check
+from tests.engine.test_cases import check, load_cases
 
 CASES_DIR = Path(__file__).parent.parent / "cases" / "ftz"
 
 
-def _load():
-    for path in sorted(CASES_DIR.glob("*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for case in doc["cases"]:
-            yield pytest.param(_merge(doc.get("defaults", {}), case["scenario"]), case["expect"],
-                               id=f"{path.stem}: {case['name']}")
-
-
-@pytest.mark.parametrize(("scenario", "expect"), list(_load()))
+@pytest.mark.parametrize(("scenario", "expect"), list(load_cases(CASES_DIR)))
 def test_case(scenario, expect, book):
     decision = assess(Scenario.model_validate(scenario), book).to_dict()
     check(decision, expect)

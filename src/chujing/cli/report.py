@@ -8,17 +8,13 @@ from pathlib import Path
 
 import typer
 
+from chujing.cli.assess import Lang
+
 
 class ReportFormat(StrEnum):
     html = "html"
     pdf = "pdf"
     markdown = "markdown"
-
-
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
-    both = "both"
 
 
 def register(app: typer.Typer) -> None:
