@@ -202,7 +202,15 @@ def _current_counts(items: list[DataItem], excluded: list[Tri], tally: HistoryTa
 
 
 def _decide_item(rs: RuleSet, kind: str, facts: dict[str, Any], excluded: Tri) -> ItemResult:
-    results: dict[str, Tri] = {r.id: r.condition.evaluate(facts) for r in rs.route_rules_for(kind)}
+    results: dict[str, Tri] = {}
+    gates: dict[str, Tri] = {}  # each gate once per item
+    for gate_rules, rules in rs.gate_groups_for(kind):
+        if gate_rules and _a_gate_fails(gate_rules, facts, gates):
+            for r in rules:  # a failed gate is ANDed into each of these rules' conditions
+                results[r.id] = False
+        else:
+            for r in rules:
+                results[r.id] = r.condition.evaluate(facts)
     by_id = rs.by_id
     if None in results.values():
         _screen(results, by_id)
@@ -220,6 +228,19 @@ def _screen(results: dict[str, Tri], by_id: dict[str, CompiledRule]) -> None:
     for rid, v in results.items():
         if v is None and by_id[rid].rule.extra.get("screening"):
             results[rid] = False
+
+
+_UNSEEN = object()
+
+
+def _a_gate_fails(gate_rules, facts: dict[str, Any], memo: dict[str, Tri]) -> bool:
+    for g in gate_rules:
+        v = memo.get(g.id, _UNSEEN)
+        if v is _UNSEEN:
+            v = memo[g.id] = g.condition.evaluate(facts)
+        if v is False:
+            return True
+    return False
 
 
 def resolve(results: dict[str, Tri], by_id: dict[str, CompiledRule]) -> tuple[set[str], dict[str, list[str]]]:

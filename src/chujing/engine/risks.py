@@ -21,7 +21,6 @@ Pure: no I/O, no clock.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -290,7 +289,7 @@ class Around:
             if not idx:
                 continue
             if turnover is None:
-                figs, line = copy.deepcopy(plain), None
+                figs, line = dict(plain), None  # only top-level keys are set below
             else:
                 figs, line = fines_figures(data, turnover)
             if per_item:

@@ -50,6 +50,8 @@ class CompiledRule:
     unaffected: frozenset[str] = frozenset()
     id: str = ""
     kind: str = ""
+    # The gate rules ANDed into this rule's condition: if one is false, so is the rule.
+    gate_rules: tuple = ()
     citation: dict[str, str] = field(default_factory=dict)
     summary: dict[str, str] = field(default_factory=dict)
 
@@ -84,6 +86,7 @@ class RuleSet:
     superseded: list[CompiledRule] = field(default_factory=list)
 
     _by_kind: dict[str, list[CompiledRule]] = field(default_factory=dict)
+    _groups: dict[str, list[tuple[tuple, list[CompiledRule]]]] = field(default_factory=dict)
     _excluding: dict[str, list[CompiledRule]] = field(default_factory=dict)
     by_id: dict[str, CompiledRule] = field(default_factory=dict)
 
@@ -101,6 +104,18 @@ class RuleSet:
             rules = [r for r in self.exemptions + self.triggers if kind in r.rule.scope]
             self._by_kind[kind] = rules
         return rules
+
+    def gate_groups_for(self, kind: str) -> list[tuple[tuple, list[CompiledRule]]]:
+        """The kind's route rules grouped by the gates they share (an FTZ list's items share its
+        gates), in rule order within each group; ungated rules form the group with no gates."""
+        groups = self._groups.get(kind)
+        if groups is None:
+            by_gates: dict[tuple[str, ...], tuple[tuple, list[CompiledRule]]] = {}
+            for r in self.route_rules_for(kind):
+                key = tuple(g.id for g in r.gate_rules)
+                by_gates.setdefault(key, (r.gate_rules, []))[1].append(r)
+            groups = self._groups[kind] = list(by_gates.values())
+        return groups
 
     def count_exclusions_for(self, kind: str) -> list[CompiledRule]:
         """Exemptions that leave a transfer of this kind out of the count (cached)."""
@@ -201,6 +216,8 @@ def load_rulebook(data_dir: Path | str | None = None) -> Rulebook:
             rules[rule.id] = CompiledRule(rule, inst, path, i, cond, frm, to)
             _check_wording_notes(rules[rule.id])
 
+    for r in rules.values():
+        r.gate_rules = tuple(rules[g] for g in r.rule.gates if g in rules)
     _apply_supersession(rules, instruments, instrument_files)
     _resolve_relations(rules)
     _check_conflicts(rules)
