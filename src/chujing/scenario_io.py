@@ -23,15 +23,19 @@ VOCABULARY_FIELDS = {
 def load_scenario(path: str | Path, rulebook=None) -> Scenario:
     """Parse and validate a scenario file; checks words against the rulebook's vocabulary."""
     path = Path(path)
+    return parse_scenario(read_text(path), str(path), rulebook)
+
+
+def read_text(path: Path) -> str:
+    """A UTF-8 input file's text, or an InputError naming the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError("no such file", file=str(path)) from None
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    return parse_scenario(text, str(path), rulebook)
 
 
 def parse_scenario(text: str, source: str = "<scenario>", rulebook=None) -> Scenario:

@@ -39,12 +39,9 @@ def load_inputs(path: Path, as_of: date | None = None, manifest: Path | None = N
 
     With a ledger URL, this year's earlier transfers come from the ledger (deduplicated by person),
     exactly as `chujing assess --ledger` counts them."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
+    from chujing.scenario_io import read_text
+
+    text = read_text(path)
     inventory = None
     manifest_obj = None
     if manifest is not None:
