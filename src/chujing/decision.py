@@ -183,7 +183,8 @@ class Decision:
     as_of: date
     rulebook_version: str
     rulebook_hash: str
-    summary: dict[str, str]
+    # The summary in zh and en, or a function that writes it on first use.
+    _summary: Any
     # The trace, obligations and headroom are lists, or functions that build them on first use:
     # routing a batch need not pay for texts nobody reads.
     _findings: Any
@@ -193,9 +194,28 @@ class Decision:
     items: list[ItemDecision]
     counts: dict[str, Any]
     possible_pathways: list[str] = field(default_factory=list)
-    risks: list[Risk] = field(default_factory=list)
-    notes: list[dict[str, str]] = field(default_factory=list)
+    # Risks and notes: lists, or one function that builds both on first use.
+    _risks_notes: Any = field(default_factory=lambda: ([], []))
     scenario_hash: str | None = None
+
+    @property
+    def risks(self) -> list[Risk]:
+        return self._risks_and_notes()[0]
+
+    @property
+    def notes(self) -> list[dict[str, str]]:
+        return self._risks_and_notes()[1]
+
+    def _risks_and_notes(self) -> tuple[list[Risk], list[dict[str, str]]]:
+        if callable(self._risks_notes):
+            self._risks_notes = self._risks_notes()
+        return self._risks_notes
+
+    @property
+    def summary(self) -> dict[str, str]:
+        if callable(self._summary):
+            self._summary = self._summary()
+        return self._summary
 
     @property
     def findings(self) -> list[Finding]:

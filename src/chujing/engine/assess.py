@@ -74,8 +74,6 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
         item_decisions[i].route = route
         item_decisions[i].decided_by = decided
     counts = _counts_out(rs, day, tally, first)
-    notes += _notes(scenario, tally, first)
-    notes += ftz.notes(book, day, first)
     decision_facts = {
         "decision.route": overall,
         "decision.any_pi": any(is_pi(it.kind) for it in items),
@@ -84,17 +82,22 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
     }
     around = risks.Around(book, rs, day, scenario, base, [r.facts for r in first.items],
                           [r.results for r in first.items], decision_facts)
-    summary = _summary(pathway, item_decisions, questions, possible, first, book)
+    all_questions = questions + around.questions(questions)
     return Decision(
         pathway=pathway, as_of=day, rulebook_version=book.version, rulebook_hash=book.hash,
-        summary=summary,
+        _summary=partial(_summary, pathway, item_decisions, questions, possible, first, book),
         _findings=partial(_findings, book, rs, day, first),
         _obligations=partial(around.obligations, partial(_obligations, book, rs, base, first, decision_facts)),
         _headroom=partial(_headroom, book, rs, base, first, overall),
-        questions=questions + around.questions(questions), items=item_decisions, counts=counts,
-        possible_pathways=possible if len(possible) > 1 else [], notes=notes + around.notes,
-        risks=around.risks,
+        questions=all_questions, items=item_decisions, counts=counts,
+        possible_pathways=possible if len(possible) > 1 else [],
+        _risks_notes=partial(_risks_and_notes, book, day, scenario, tally, first, around, notes),
     )
+
+
+def _risks_and_notes(book, day, scenario, tally, first, around, notes) -> tuple[list, list]:
+    risks_found, around_notes = around.built()
+    return risks_found, notes + _notes(scenario, tally, first) + ftz.notes(book, day, first) + around_notes
 
 
 # --- unknown facts ---------------------------------------------------------------------------
@@ -153,7 +156,7 @@ def _resolve_unknowns(book, rs, scenario, first, tally, totals):
         for i, res in enumerate(result.items):
             route = res.route or "needs_information"
             item_routes.setdefault(i, set()).add(route)
-            item_rules.setdefault(i, set()).update(_deciding(rs, res))
+            item_rules.setdefault(i, set()).update(res.decided)
     possible = sorted(set(outcomes.values()), key=ROUTE_ORDER.__getitem__)
     # Items whose route the missing facts cannot change, with every rule that decided it in some case.
     resolved = {i: (next(iter(r)), sorted(item_rules[i])) for i, r in item_routes.items()
@@ -270,19 +273,10 @@ def _item_decisions(items, first: PassResult, rs: RuleSet) -> list[ItemDecision]
     out = []
     for i, (it, res) in enumerate(zip(items, first.items, strict=True)):
         route = res.route or "needs_information"
-        decided = sorted(_deciding(rs, res))
+        decided = list(res.decided)
         counted = None if res.excluded is None else (not res.excluded and is_pi(it.kind))
         out.append(ItemDecision(i, it.name, str(it.kind), it.subjects, route, counted, decided))
     return out
-
-
-def _deciding(rs: RuleSet, res) -> set[str]:
-    """The rules that gave an item its route: the triggers of that route, or the exemptions."""
-    by_id = rs.by_id
-    if res.route and res.route != "exempt":
-        return {rid for rid in res.effective
-                if by_id[rid].kind == "trigger" and by_id[rid].rule.route == res.route}
-    return {rid for rid in res.effective if by_id[rid].kind == "exemption"}
 
 
 def _counts_out(rs: RuleSet, day: date, tally, first: PassResult) -> dict[str, Any]:

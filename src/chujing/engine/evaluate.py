@@ -12,6 +12,7 @@ from typing import Any
 
 from chujing.engine.context import is_pi, is_sensitive
 from chujing.facts import DataItem, HistoryEntry
+from chujing.rulebook import classes
 from chujing.rulebook.rulebook import ROUTE_ORDER, CompiledRule, RuleSet
 
 Tri = bool | None
@@ -39,6 +40,8 @@ class ItemResult:
     defeated: dict[str, list[str]]
     excluded: Tri
     route: str | None  # None: depends on unknown facts
+    # The rules that gave the item its route: that route's triggers, or the exemptions (sorted).
+    decided: tuple[str, ...] = ()
 
 
 @dataclass
@@ -202,6 +205,19 @@ def _current_counts(items: list[DataItem], excluded: list[Tri], tally: HistoryTa
 
 
 def _decide_item(rs: RuleSet, kind: str, facts: dict[str, Any], excluded: Tri) -> ItemResult:
+    """Decide one item, or take the outcome of an item of the same class (rulebook/classes.py):
+    the results are shared and must not be changed by callers."""
+    k = classes.key(rs.item_key_plan(kind), facts)
+    hit = rs.item_memo.get((kind, k)) if k is not None else None
+    if hit is None:
+        hit = _decide_item_uncached(rs, kind, facts)
+        if k is not None:
+            rs.item_memo.put((kind, k), hit)
+    results, effective, defeated, route, decided = hit
+    return ItemResult(facts, results, effective, defeated, excluded, route, decided)
+
+
+def _decide_item_uncached(rs: RuleSet, kind: str, facts: dict[str, Any]) -> tuple:
     results: dict[str, Tri] = {}
     gates: dict[str, Tri] = {}  # each gate once per item
     for gate_rules, rules in rs.gate_groups_for(kind):
@@ -219,7 +235,14 @@ def _decide_item(rs: RuleSet, kind: str, facts: dict[str, Any], excluded: Tri) -
         route = None
     else:
         route = strictest(by_id[rid] for rid in effective if by_id[rid].kind == "trigger")
-    return ItemResult(facts, results, effective, defeated, excluded, route)
+    return results, effective, defeated, route, _deciding(by_id, route, effective)
+
+
+def _deciding(by_id: dict[str, CompiledRule], route: str | None, effective: set[str]) -> tuple[str, ...]:
+    if route and route != "exempt":
+        return tuple(sorted(rid for rid in effective
+                            if by_id[rid].kind == "trigger" and by_id[rid].rule.route == route))
+    return tuple(sorted(rid for rid in effective if by_id[rid].kind == "exemption"))
 
 
 def _screen(results: dict[str, Tri], by_id: dict[str, CompiledRule]) -> None:

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from chujing.decision import PATHWAY_LABELS, Obligation, Question, Risk
 from chujing.errors import RulebookError
 from chujing.facts import DataKind, Scenario
+from chujing.rulebook import classes
 from chujing.rulebook.rulebook import ROUTE_ORDER, CompiledRule, Rulebook, RuleSet
 from chujing.rulebook.schema import Text
 
@@ -181,6 +182,10 @@ class _Prepared:
     hard_blocks: dict[str, CompiledRule]
     askable: list[tuple[CompiledRule, bool]]
     obligations: dict[str, CompiledRule]
+    # Per context kind (whole transfer / per item): what the askable rules can tell apart, and
+    # what they asked of each class of facts seen so far.
+    ask_plans: dict[bool, classes.Plan]
+    ask_memo: classes.Memo
 
 
 _PREPARED: dict[int, _Prepared] = {}
@@ -191,13 +196,19 @@ def _prepare(rs: RuleSet) -> _Prepared:
     if hit is not None and hit.rs is rs:
         return hit
     around = [r for r in rs.obligations + rs.risks if _is_around(r)]
+    askable = [(r, _per_item(r)) for r in around if r.rule.extra.get("ask") or r.rule.deadline]
     prepared = _Prepared(
         rs=rs,
         risks=[(r, _per_item(r), d, fines_figures(d, None)[0]) for r in rs.risks for d in [penalty_data(r)]],
         screening=[r for r in rs.triggers if r.rule.extra.get("screening")],
         hard_blocks={r.id: r for r in rs.triggers if not r.rule.exemptible and _is_around(r)},
-        askable=[(r, _per_item(r)) for r in around if r.rule.extra.get("ask") or r.rule.deadline],
+        askable=askable,
         obligations={r.id: r for r in rs.obligations if _is_around(r)},
+        ask_plans={per: classes.plan_for(
+            [r.condition for r, p in askable if p == per],
+            [r.rule.deadline.from_ for r, p in askable if p == per and r.rule.deadline])
+            for per in (False, True)},
+        ask_memo=classes.Memo(4096),
     )
     if len(_PREPARED) > 256:  # rule sets live as long as their rulebook; keep the memo small anyway
         _PREPARED.clear()
@@ -207,7 +218,7 @@ def _prepare(rs: RuleSet) -> _Prepared:
 
 @dataclass
 class Around:
-    """Everything around one decision; `risks`, `notes` are ready, questions and obligations on call."""
+    """Everything around one decision; risks and notes (`built()`), questions and obligations on call."""
 
     book: Rulebook
     rs: RuleSet
@@ -226,11 +237,18 @@ class Around:
         self._p = _prepare(self.rs)
         self._base_ctx = [(None, {**self.base, **self.decision_facts})]
         self._item_ctx = [(i, {**f, **self.decision_facts}) for i, f in enumerate(self.item_facts)]
-        self.risks: list[Risk] = []
-        self.notes: list[dict[str, str]] = []
-        self._hard_blocks()
-        self._screening()
-        self._rule_risks()
+        self._built: tuple[list[Risk], list[dict[str, str]]] | None = None
+
+    def built(self) -> tuple[list[Risk], list[dict[str, str]]]:
+        """Risks and notes, worked out on first use (a batch that only routes never pays for them)."""
+        if self._built is None:
+            self.risks: list[Risk] = []
+            self.notes: list[dict[str, str]] = []
+            self._hard_blocks()
+            self._screening()
+            self._rule_risks()
+            self._built = (self.risks, self.notes)
+        return self._built
 
     def _contexts(self, per_item: bool) -> list[tuple[int | None, dict[str, Any]]]:
         return self._item_ctx if per_item else self._base_ctx
@@ -327,19 +345,37 @@ class Around:
             seen.add(key)
             out.append(Question(fact=fact, question=q, item=key[1], rules=[rid]))
 
+        wanted = {(per, i): self._asked(per, f) for per in (False, True)
+                  for i, f in self._contexts(per)}
         for r, per_item in self._p.askable:
-            for i, f in self._contexts(per_item):
+            for i, _f in self._contexts(per_item):
+                for fact in wanted[(per_item, i)].get(r.id, ()):
+                    ask(fact, i, r.id)
+        return out
+
+    def _asked(self, per_item: bool, f: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+        """The facts each askable rule asks of one context (memoised by class of facts)."""
+        p = self._p
+        k = classes.key(p.ask_plans[per_item], f)
+        hit = p.ask_memo.get((per_item, k)) if k is not None else None
+        if hit is None:
+            hit = {}
+            for r, per in p.askable:
+                if per != per_item:
+                    continue
                 v = r.condition.evaluate(f)
                 if v is None:
                     evidence = any(fn(f) is True for fact, _op, _x, fn in r.condition.leaves
                                    if not fact.startswith(NOT_EVIDENCE_PREFIXES))
                     if evidence:
-                        for fact in r.rule.extra.get("ask", []):
-                            if f.get(fact) is None:
-                                ask(fact, i, r.id)
+                        asked = tuple(fact for fact in r.rule.extra.get("ask", []) if f.get(fact) is None)
+                        if asked:
+                            hit[r.id] = asked
                 elif v is True and r.rule.deadline and f.get(r.rule.deadline.from_) is None:
-                    ask(r.rule.deadline.from_, i, r.id)
-        return out
+                    hit[r.id] = (r.rule.deadline.from_,)
+            if k is not None:
+                p.ask_memo.put((per_item, k), hit)
+        return hit
 
     def obligations(self, build: Callable[[], list[Obligation]]) -> list[Obligation]:
         around = self._p.obligations

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from chujing.errors import RulebookError
+from chujing.rulebook import classes
 from chujing.rulebook.conditions import Condition, ConditionError, compile_condition
 from chujing.rulebook.loader import (
     DATA_DIR,
@@ -88,7 +89,10 @@ class RuleSet:
     _by_kind: dict[str, list[CompiledRule]] = field(default_factory=dict)
     _groups: dict[str, list[tuple[tuple, list[CompiledRule]]]] = field(default_factory=dict)
     _excluding: dict[str, list[CompiledRule]] = field(default_factory=dict)
+    _key_plans: dict[str, classes.Plan] = field(default_factory=dict)
     by_id: dict[str, CompiledRule] = field(default_factory=dict)
+    # Item outcomes by class of facts (engine/evaluate.py).
+    item_memo: classes.Memo = field(default_factory=lambda: classes.Memo(2048))
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.exemptions + self.triggers}
@@ -116,6 +120,14 @@ class RuleSet:
                 by_gates.setdefault(key, (r.gate_rules, []))[1].append(r)
             groups = self._groups[kind] = list(by_gates.values())
         return groups
+
+    def item_key_plan(self, kind: str) -> classes.Plan:
+        """What the kind's route rules (and their gates) can tell apart in an item's facts (cached)."""
+        plan = self._key_plans.get(kind)
+        if plan is None:
+            plan = self._key_plans[kind] = classes.plan_for(
+                r.condition for gates, rules in self.gate_groups_for(kind) for r in (*gates, *rules))
+        return plan
 
     def count_exclusions_for(self, kind: str) -> list[CompiledRule]:
         """Exemptions that leave a transfer of this kind out of the count (cached)."""
