@@ -68,10 +68,6 @@ def build(url: str, n: int, log) -> None:
                 _record(led, tid, day, _keys(size, seed=i))
                 log(f"  built {tid}: {start + size:>11,} keys, {time.perf_counter() - t0:6.2f} s")
             day += timedelta(days=7)
-        t0 = time.perf_counter()
-        moved = led.compact(force=True)
-        if moved:
-            log(f"  compacted {moved:,} rows into the main table, {time.perf_counter() - t0:6.2f} s")
 
 
 def measure(url: str, cli_url: str, n: int) -> dict:
@@ -97,9 +93,6 @@ def measure(url: str, cli_url: str, n: int) -> dict:
         t0 = time.perf_counter()
         led.void("bench-half-known-1M", "bench")
         out["void_1M_s"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        out["compact_rows"] = led.compact(force=True)
-        out["compact_s"] = time.perf_counter() - t0
     if led.dialect == "sqlite":  # the CLI must not pay for checkpointing the writes above
         _checkpoint(Path(url))
     env = {**os.environ, "CHUJING_KEY": KEY_HEX}

@@ -140,27 +140,74 @@ def test_tally_matches_recount_after_random_operations(ledger):
         live.append(f"r{i}")
         if rnd.random() < 0.3:
             ledger.void(live.pop(rnd.randrange(len(live))), "test")
-        if rnd.random() < 0.3:
-            ledger.compact(force=True)
     for month in (1, 4, 8, 12):
         check_tally(ledger, Y25, date(2025, month, 28))
 
 
-def test_compaction_moves_rows_and_keeps_counts(ledger):
-    ledger.compact_min_rows, ledger.compact_ratio = 50, 1
+def test_keyset_lookup_matches_a_set_including_shared_first_halves():
+    from chujing.ledger.keysets import Keys, found_in
+    from chujing.ledger.store import keyset
+
+    rnd = random.Random(7)
+    prefixes = [rnd.randbytes(8) for _ in range(50)]
+    # Traps: many keys share their first 8 bytes (the fast search's integer), some differ in
+    # one bit of the last byte, and keys at both ends of the order.
+    def pool(n):
+        out = [rnd.choice(prefixes) + rnd.randbytes(8) for _ in range(n)]
+        out += [rnd.randbytes(16) for _ in range(n)]
+        return out + [b"\0" * 16, b"\xff" * 16]
+    run = pool(3000)
+    needles = pool(3000) + run[::7] + [k[:15] + bytes([k[15] ^ 1]) for k in run[::11]]
+    run_ks, needle_ks = keyset(run), keyset(needles)
+    got = found_in(Keys(needle_ks), Keys(run_ks))
+    members = {run_ks[i:i + 16] for i in range(0, len(run_ks), 16)}
+    want = [needle_ks[i:i + 16] in members for i in range(0, len(needle_ks), 16)]
+    assert got.tolist() == want
+    assert 0 < sum(want) < len(want)
+    assert not found_in(Keys(needle_ks), Keys(b"")).any()
+
+
+def test_backdated_and_voided_transfers_move_first_days(ledger):
     record(ledger, "a", date(2025, 2, 1), keys(range(0, 40)))
-    with ledger.read() as conn:
-        assert ledger.membership_sizes(conn)[:2] == (0, 40)  # below the minimum: not compacted
     record(ledger, "b", date(2025, 3, 1), keys(range(30, 60)))
-    with ledger.read() as conn:
-        assert ledger.membership_sizes(conn)[:2] == (70, 0)  # 70 rows ≥ 50: compacted
     record(ledger, "c", date(2025, 1, 15), keys(range(50, 80)))  # backdated, partly known
     assert counts(ledger, date(2025, 1, 31)).pi == 30
     assert counts(ledger, date(2025, 12, 31)).pi == 80
-    ledger.void("a", "test")  # its rows are in the main table
-    assert counts(ledger, date(2025, 12, 31)).pi == 50
+    ledger.void("c", "test")  # 50..59 fall back to b's day, 60..79 leave
+    assert counts(ledger, date(2025, 1, 31)).pi == 0
+    assert counts(ledger, date(2025, 2, 28)).pi == 40
+    ledger.void("a", "test")
+    assert counts(ledger, date(2025, 12, 31)).pi == 30
     check_tally(ledger, Y25, date(2025, 2, 15))
-    assert "compact" in [a["action"] for a in ledger.audit_log()]
+    check_tally(ledger, Y25, date(2025, 12, 31))
+
+
+def test_a_ledger_made_by_revision_0001_is_upgraded_and_counts_the_same(tmp_path):
+    """A ledger of the first schema (per-person index tables) opens, upgrades, and counts alike."""
+    from sqlalchemy import create_engine, inspect
+
+    from chujing.ledger import open_ledger, resolve_url
+
+    url = str(tmp_path / "old.sqlite")
+    with open_ledger(url, fingerprint=FP) as led:
+        record(led, "a", date(2025, 2, 1), keys(range(0, 40)), keys(range(0, 5)))
+        record(led, "b", date(2025, 3, 1), keys(range(30, 60)))
+    eng = create_engine(resolve_url(url))
+    with eng.begin() as conn:  # back to 0001 by hand: its tables, stamped 0001
+        for name in ("membership", "membership_recent"):
+            conn.exec_driver_sql(f"CREATE TABLE {name} (kind SMALLINT, year SMALLINT, person BLOB, "
+                                 "transfer_seq INTEGER, day INTEGER, PRIMARY KEY (kind, year, person, "
+                                 "transfer_seq)) WITHOUT ROWID")
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
+    with open_ledger(url, fingerprint=FP) as led:
+        assert counts(led, date(2025, 12, 31)).pi == 60
+        assert counts(led, date(2025, 12, 31)).spi == 5
+        r = record(led, "c", date(2025, 4, 1), keys(range(55, 70)))
+        assert r.new_persons == {"personal_information": 10}
+        check_tally(led, Y25, date(2025, 12, 31))
+    with eng.connect() as conn:
+        assert "membership" not in inspect(conn).get_table_names()
+    eng.dispose()
 
 
 def test_wrong_key_is_refused(ledger_url):

@@ -234,10 +234,3 @@ def export_cmd(
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror}", file=str(output)) from None
 
-
-@ledger_app.command("compact")
-def compact_cmd(ledger: str = LEDGER_OPT) -> None:
-    """Merge recently recorded person keys into the main index now (done automatically as it grows)."""
-    with _open(ledger) as led:
-        moved = led.compact(force=True)
-    print(f"compacted {moved:,} rows / 已合并 {moved:,} 行")

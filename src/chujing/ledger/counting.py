@@ -3,7 +3,7 @@
 The window comes from the rulebook (`book.in_force(day)` and the engine's `window_start`): since
 1 January of the year today, since 1 January of the previous year under the regime before
 2024-03-22. A window from 1 January to a day of the same year is answered from `tally` (a few
-hundred rows at most); any other window is counted from the membership tables directly.
+hundred rows at most); any other window is counted from the transfers' keysets (`keysets.py`).
 
 Transfers recorded without a manifest have declared counts only: they are added as declared
 (they cannot be deduplicated against anyone).
@@ -40,11 +40,6 @@ class WindowCounts:
                 "deduplicated": self.deduplicated, "declared": self.declared}
 
 
-TABLES = ("membership", "membership_recent")
-MEMBERSHIP = ("(SELECT kind, year, person, day FROM membership "
-              "UNION ALL SELECT kind, year, person, day FROM membership_recent)")
-
-
 def window_for(book, day: date) -> tuple[date, str | None]:
     """The counting window's first day on `day`, and the counting rule that says so."""
     from chujing.engine.evaluate import window_start
@@ -75,11 +70,7 @@ def count_window(ledger: Ledger, conn, start: date, end: date,
         rows = conn.execute(text("SELECT kind, SUM(persons) FROM tally WHERE year = :y AND day <= :d "
                                  "GROUP BY kind"), {"y": start.year, "d": end.toordinal()}).all()
     else:
-        rows = conn.execute(text(
-            "SELECT kind, COUNT(*) FROM (SELECT DISTINCT kind, person FROM " + MEMBERSHIP + " u "
-            "WHERE year BETWEEN :y0 AND :y1 AND day BETWEEN :d0 AND :d1) q "
-            "GROUP BY kind"), {"y0": start.year, "y1": end.year, "d0": start.toordinal(),
-                               "d1": end.toordinal()}).all()
+        rows = list(recount(ledger, conn, start, end).items())
     dedup = {int(k): int(n) for k, n in rows if n}
     out.deduplicated = {"personal_information": dedup.get(KIND_PI, 0),
                         "sensitive_personal_information": dedup.get(KIND_SPI, 0)}
@@ -114,51 +105,49 @@ def count_window(ledger: Ledger, conn, start: date, end: date,
     return out
 
 
+def _codes(ledger: Ledger, conn) -> list[int]:
+    return [KIND_PI, KIND_SPI, *ledger.population_codes(conn, [], create=False).values()]
+
+
 def new_persons(ledger: Ledger, conn, keys: dict[str, bytes], start: date,
                 end: date) -> dict[str, int]:
     """Of these persons, how many per kind are not yet counted in the window."""
-    from sqlalchemy import text
+    import numpy as np
+
+    from chujing.ledger.keysets import NEVER, first_days
 
     rows = ledger.staged_rows(conn, keys, create=False)
-    ledger.stage(conn, rows)
-    found = dict(conn.execute(text(
-        "SELECT s.kind, COUNT(*) FROM ledger_stage s WHERE "
-        + " AND ".join(f"NOT EXISTS (SELECT 1 FROM {t} m WHERE m.kind = s.kind AND m.year BETWEEN "
-                       ":y0 AND :y1 AND m.person = s.person AND m.day BETWEEN :d0 AND :d1)"
-                       for t in TABLES) + " GROUP BY s.kind"),
-        {"y0": start.year, "y1": end.year, "d0": start.toordinal(), "d1": end.toordinal()}).all())
+    firsts = first_days(ledger, conn, rows, start, end)
     codes = ledger.population_codes(conn, [], create=False)
     out = {}
     for name, ks in keys.items():
         code = KIND_PI if name == "pi" else KIND_SPI if name == "spi" else codes.get(name)
         # A population the ledger has never seen: everyone in it is new.
-        out[name] = int(found.get(code, 0)) if code is not None else keyset_len(ks)
+        out[name] = (int(np.count_nonzero(firsts[code] == NEVER)) if code is not None
+                     else keyset_len(ks))
     return out
 
 
 def sensitive_overlap(ledger: Ledger, conn, population: str, start: date, end: date) -> int:
     """Persons of `population` in the window whose sensitive PI was also exported in it."""
-    from sqlalchemy import text
+    import numpy as np
+
+    from chujing.ledger.keysets import as_keys, counted_runs, distinct, found_in
 
     code = ledger.population_codes(conn, [], create=False).get(population)
     if code is None:
         return 0
-    p = {"c": code, "s": KIND_SPI, "y0": start.year, "y1": end.year, "d0": start.toordinal(),
-         "d1": end.toordinal()}
-    return int(conn.execute(text(
-        "SELECT COUNT(*) FROM (SELECT DISTINCT person FROM " + MEMBERSHIP + " u WHERE kind = :c "
-        "AND year BETWEEN :y0 AND :y1 AND day BETWEEN :d0 AND :d1) a WHERE "
-        + " OR ".join(f"EXISTS (SELECT 1 FROM {t} m WHERE m.kind = :s AND m.year BETWEEN :y0 AND :y1 "
-                      "AND m.person = a.person AND m.day BETWEEN :d0 AND :d1)" for t in TABLES)),
-        p).scalar())
+    members = as_keys(distinct(ledger, conn, [code], start, end)[code])
+    seen = np.zeros(len(members), dtype=bool)
+    for _, _, run in counted_runs(ledger, conn, [KIND_SPI], start, end):
+        seen |= found_in(members, run)
+    return int(np.count_nonzero(seen))
 
 
 def recount(ledger: Ledger, conn, start: date, end: date) -> dict[int, int]:
-    """Distinct persons per kind code straight from `membership` (checks `tally`; slow when big)."""
-    from sqlalchemy import text
+    """Distinct persons per kind code straight from the transfers' keysets (checks `tally`;
+    reads every keyset in the window)."""
+    from chujing.ledger.keysets import distinct
 
-    return {int(k): int(n) for k, n in conn.execute(text(
-        "SELECT kind, COUNT(*) FROM (SELECT DISTINCT kind, person FROM " + MEMBERSHIP + " u "
-        "WHERE year BETWEEN :y0 AND :y1 AND day BETWEEN :d0 AND :d1) q "
-        "GROUP BY kind"), {"y0": start.year, "y1": end.year, "d0": start.toordinal(),
-                           "d1": end.toordinal()}).all()}
+    found = distinct(ledger, conn, _codes(ledger, conn), start, end)
+    return {kind: len(rows) for kind, rows in found.items() if len(rows)}

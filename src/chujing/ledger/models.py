@@ -4,18 +4,15 @@
   under (never the key itself).
 - `transfers`: one row per recorded transfer, voided ones included (kept and marked).
 - `populations`: codes for FTZ-list populations (membership kinds 2, 3, …).
-- `membership` + `membership_recent`: which person (16-byte keyed hash) was counted in which
-  transfer, per kind. Kind 0 is every person whose PI left (non-sensitive PI = every person
-  exported), kind 1 sensitive PI, kind ≥ 2 a population. Exempt and voided transfers have no rows
-  here (their keys stay in `transfer_keys`). `day` is the transfer date as a proleptic ordinal
-  (`date.toordinal()`), `year` its calendar year. New rows go to the small `membership_recent`;
-  `Ledger.compact()` moves them into `membership` (random 16-byte keys dirty every page of a
-  b-tree they are inserted into, so inserting into the big one on every record would rewrite it).
-- `transfer_keys`: each transfer's keys per kind as one blob (sorted 16-byte hashes), so that
-  voiding a transfer finds its persons without a second index on `membership`.
+- `transfer_keys`: each transfer's persons per kind (16-byte keyed hashes) as one blob of
+  sorted keys, exempt and voided transfers included. Kind 0 is every person whose PI left
+  (non-sensitive PI = every person exported), kind 1 sensitive PI, kind ≥ 2 a population.
+  It is the only record of who was in which transfer: `keysets.py` looks persons up in the
+  year's counted keysets (migration 0002 dropped 0001's per-person index tables).
 - `tally`: per kind and year, how many persons had their first counted transfer of that year on
-  each day. Adding a day's rows up to a date gives the year's distinct persons without touching
-  `membership` (that is what makes `ledger status` answer in milliseconds at 20M keys).
+  each day (days as `date.toordinal()`). Adding a day's rows up to a date gives the year's
+  distinct persons without reading any keyset (that is what makes `ledger status` answer in
+  milliseconds at 20M keys).
 - `audit_log`: every change, append-only (triggers refuse UPDATE and DELETE).
 """
 
@@ -81,27 +78,9 @@ class Population(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
 
 
-class _MembershipColumns:
-    kind: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    person: Mapped[bytes] = mapped_column(LargeBinary(16), primary_key=True)
-    transfer_seq: Mapped[int] = mapped_column(Integer, primary_key=True)
-    day: Mapped[int] = mapped_column(Integer)
-
-
-class Membership(_MembershipColumns, Base):
-    __tablename__ = "membership"
-    __table_args__ = ({"sqlite_with_rowid": False},)
-
-
-class MembershipRecent(_MembershipColumns, Base):
-    __tablename__ = "membership_recent"
-    __table_args__ = ({"sqlite_with_rowid": False},)
-
-
 class TransferKeys(Base):
-    """Each transfer's persons of one kind as a keyset blob: what `void` and `show` read,
-    instead of a second index over `membership`."""
+    """Each transfer's persons of one kind as a keyset blob: what counting, `void` and `show`
+    read (see `keysets.py`)."""
 
     __tablename__ = "transfer_keys"
     transfer_seq: Mapped[int] = mapped_column(Integer, primary_key=True)

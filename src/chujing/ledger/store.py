@@ -23,7 +23,7 @@ from typing import Any
 from chujing.errors import InputError, StoreError
 from chujing.ledger.kinds import FIRST_POPULATION_CODE, KIND_PI, KIND_SPI
 
-HEAD_REVISION = "0001"  # the newest migration in migrations/versions (a test keeps them equal)
+HEAD_REVISION = "0002"  # the newest migration in migrations/versions (a test keeps them equal)
 _PG_WRITE_LOCK = 0x6368756A  # "chuj": one advisory lock for all ledger writers
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -135,10 +135,6 @@ class Ledger:
         self.url = url
         self.fingerprint = fingerprint
         self.dialect = engine.dialect.name
-        # Compact when membership_recent holds at least this many rows and a quarter of the
-        # main table's: each compaction rewrites the main table, so it must stay rare.
-        self.compact_min_rows = 2_000_000
-        self.compact_ratio = 4
 
     def value(self, v: Any) -> Any:
         """Dates and times as the driver wants them (ISO text for SQLite: no implicit adapters)."""
@@ -188,36 +184,7 @@ class Ledger:
             raise StoreError(f"ledger read failed: {_first_line(exc)}",
                              file=display_url(self.url)) from None
 
-    # --- staging person keys -----------------------------------------------------------------
-
-    def stage(self, conn, runs: list[tuple[int, bytes]]) -> None:
-        """Load (kind, keyset) runs into the session's temporary `ledger_stage` table.
-
-        The keys go to the database as one blob per kind and are cut into rows there (a
-        recursive CTE in SQLite, generate_series in PostgreSQL): no Python object per person.
-        """
-        if self.dialect == "sqlite":
-            conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS ledger_stage "
-                                 "(kind INTEGER NOT NULL, person BLOB NOT NULL)")
-            conn.exec_driver_sql("DELETE FROM ledger_stage")
-            sql = ("WITH RECURSIVE r(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM r WHERE i < ?) "
-                   "INSERT INTO ledger_stage (kind, person) SELECT ?, substr(?, i * 16 + 1, 16) FROM r")
-        else:
-            conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS ledger_stage (kind smallint NOT NULL, "
-                                 "person bytea NOT NULL) ON COMMIT DELETE ROWS")
-            conn.exec_driver_sql("TRUNCATE ledger_stage")
-            sql = ("INSERT INTO ledger_stage (kind, person) SELECT %s, substring(%s::bytea FROM i * 16 + 1 "
-                   "FOR 16) FROM generate_series(0, %s) AS i")
-        for kind, blob in runs:
-            n = keyset_len(blob)
-            if not n:
-                continue
-            if self.dialect == "sqlite":
-                conn.exec_driver_sql(sql, (n - 1, kind, blob))
-            else:
-                conn.exec_driver_sql(sql, (kind, blob, n - 1))
-        if self.dialect != "sqlite":
-            conn.exec_driver_sql("ANALYZE ledger_stage")
+    # --- person keys ---------------------------------------------------------------------------
 
     def population_codes(self, conn, names, create: bool) -> dict[str, int]:
         from sqlalchemy import text
@@ -280,48 +247,57 @@ class Ledger:
             new: dict[str, int] = {}
             if rec.keys is not None:
                 rows = self.staged_rows(conn, rec.keys, create=True)
-                self.stage(conn, rows)
                 held = [{"s": seq, "k": k, "n": keyset_len(b), "b": b} for k, b in rows if b]
+                if counted:
+                    new = self._add_to_tally(conn, rows, rec.date, seq)
                 if held:
                     conn.execute(text("INSERT INTO transfer_keys (transfer_seq, kind, persons, keys) "
                                       "VALUES (:s, :k, :n, :b)"), held)
-                day, year = rec.date.toordinal(), rec.date.year
-                if counted:
-                    new = self._add_to_tally(conn, year, day)
-                    conn.execute(text(
-                        "INSERT INTO membership_recent (kind, year, person, transfer_seq, day) "
-                        "SELECT kind, :year, person, :seq, :day FROM ledger_stage"),
-                        {"year": year, "seq": seq, "day": day})
             self._audit(conn, "record", rec.id, actor, {
                 "date": rec.date.isoformat(), "exempt": rec.exempt, "route": rec.route,
                 "persons": rec.persons, "sensitive_persons": rec.sensitive_persons,
                 "deduplicable": rec.keys is not None, "content_hash": rec.content_hash,
                 "new_persons": new})
-        if counted and rec.keys:
-            self.compact()
         return RecordResult(rec.id, "recorded", new)
 
-    def _add_to_tally(self, conn, year: int, day: int) -> dict[str, int]:
-        """Move each staged person's first counted day of `year` to `day` if earlier."""
-        from sqlalchemy import text
+    def _add_to_tally(self, conn, runs: list[tuple[int, bytes]], day: date, seq: int) -> dict[str, int]:
+        """Move each person's first counted day of the year to `day` if earlier; new persons."""
+        import numpy as np
 
-        prev = conn.execute(text(
-            "SELECT kind, pm, pr, COUNT(*) FROM (SELECT s.kind AS kind, "
-            + _min_day("membership", "s", ":year") + " AS pm, "
-            + _min_day("membership_recent", "s", ":year") + " AS pr "
-            "FROM ledger_stage s) q GROUP BY kind, pm, pr"), {"year": year}).all()
+        from chujing.ledger.keysets import NEVER, first_days
+
+        year, today = day.year, day.toordinal()
+        before = first_days(self, conn, runs, date(year, 1, 1), date(year, 12, 31), exclude_seq=seq)
         delta: dict[tuple[int, int], int] = defaultdict(int)
-        new: dict[int, int] = defaultdict(int)
-        for kind, pm, pr, n in prev:
-            before = _earliest(pm, pr)
-            if before is None:
-                delta[(kind, day)] += n
-                new[kind] += n
-            elif before > day:
-                delta[(kind, before)] -= n
-                delta[(kind, day)] += n
+        new: dict[int, int] = {}
+        for kind, first in before.items():
+            fresh = int(np.count_nonzero(first == NEVER))
+            if fresh:
+                new[kind] = fresh
+                delta[(kind, today)] += fresh
+            later = first[(first != NEVER) & (first > today)]
+            for d, n in zip(*np.unique(later, return_counts=True), strict=True):
+                delta[(kind, int(d))] -= int(n)
+                delta[(kind, today)] += int(n)
         self._apply_tally(conn, year, delta)
         return self._kind_names(conn, new)
+
+    def _take_from_tally(self, conn, runs: list[tuple[int, bytes]], day: date, seq: int) -> None:
+        """Voiding transfer `seq` (dated `day`): each of its persons' first counted day of the
+        year moves to their next counted transfer, or they leave the tally."""
+        import numpy as np
+
+        from chujing.ledger.keysets import NEVER, first_days
+
+        year, today = day.year, day.toordinal()
+        others = first_days(self, conn, runs, date(year, 1, 1), date(year, 12, 31), exclude_seq=seq)
+        delta: dict[tuple[int, int], int] = defaultdict(int)
+        for kind, first in others.items():
+            moved = first[first > today]  # NEVER included: counted here only
+            delta[(kind, today)] -= len(moved)
+            for d, n in zip(*np.unique(moved[moved != NEVER], return_counts=True), strict=True):
+                delta[(kind, int(d))] += int(n)
+        self._apply_tally(conn, year, delta)
 
     def _apply_tally(self, conn, year: int, delta: dict[tuple[int, int], int]) -> None:
         from sqlalchemy import text
@@ -348,11 +324,11 @@ class Ledger:
         if not reason or not reason.strip():
             raise InputError("a reason is required to void a transfer", field="--reason")
         with self.write() as conn:
-            row = conn.execute(text("SELECT seq, year, exempt, voided_at, deduplicable FROM transfers "
+            row = conn.execute(text("SELECT seq, date, exempt, voided_at, deduplicable FROM transfers "
                                     "WHERE id = :id"), {"id": transfer_id}).first()
             if row is None:
                 raise StoreError(f"no transfer {transfer_id!r} in the ledger", field="ID")
-            seq, year, exempt, voided_at, dedup = row
+            seq, day, exempt, voided_at, dedup = row
             if voided_at is not None:
                 raise StoreError(f"transfer {transfer_id!r} was already voided on "
                                  f"{_as_dt(voided_at):%Y-%m-%d}", field="ID")
@@ -360,77 +336,10 @@ class Ledger:
                 runs = [(int(k), bytes(b)) for k, b in conn.execute(text(
                     "SELECT kind, keys FROM transfer_keys WHERE transfer_seq = :s ORDER BY kind"),
                     {"s": seq})]
-                self.stage(conn, runs)
-                other = " AND m.transfer_seq <> :seq"
-                changes = conn.execute(text(
-                    "SELECT kind, a, b, c, d, COUNT(*) FROM (SELECT s.kind AS kind, "
-                    + _min_day("membership", "s", ":y") + " AS a, "
-                    + _min_day("membership_recent", "s", ":y") + " AS b, "
-                    + _min_day("membership", "s", ":y", other) + " AS c, "
-                    + _min_day("membership_recent", "s", ":y", other) + " AS d "
-                    "FROM ledger_stage s) q GROUP BY kind, a, b, c, d"),
-                    {"seq": seq, "y": year}).all()
-                delta: dict[tuple[int, int], int] = defaultdict(int)
-                for kind, a, b, c, d, n in changes:
-                    fw, fo = _earliest(a, b), _earliest(c, d)
-                    if fw != fo:
-                        delta[(kind, fw)] -= n
-                        if fo is not None:
-                            delta[(kind, fo)] += n
-                self._apply_tally(conn, year, delta)
-                for kind, _ in runs:
-                    for table in ("membership", "membership_recent"):
-                        # SQLite turns IN (subquery) into an index; PostgreSQL needs the join
-                        # spelled out (a 1M-row IN list exceeds work_mem and is re-scanned per row).
-                        sql = (f"DELETE FROM {table} WHERE kind = :k AND year = :y AND person IN "
-                               "(SELECT person FROM ledger_stage WHERE kind = :k) AND transfer_seq = :seq"
-                               if self.dialect == "sqlite" else
-                               f"DELETE FROM {table} m USING ledger_stage s WHERE s.kind = :k "
-                               "AND m.kind = :k AND m.year = :y AND m.person = s.person "
-                               "AND m.transfer_seq = :seq")
-                        conn.execute(text(sql), {"k": kind, "y": year, "seq": seq})
+                self._take_from_tally(conn, runs, _as_date(day), seq)
             conn.execute(text("UPDATE transfers SET voided_at = :at, void_reason = :r WHERE seq = :seq"),
                          {"at": self.value(datetime.now(UTC)), "r": reason.strip(), "seq": seq})
             self._audit(conn, "void", transfer_id, actor, {"reason": reason.strip()})
-
-    def membership_sizes(self, conn) -> tuple[int, int, int]:
-        """(rows in membership, rows in membership_recent, newest transfer seq), from transfer_keys."""
-        from sqlalchemy import text
-
-        ct = int(conn.execute(text("SELECT value FROM ledger_meta WHERE name = 'compacted_through'"))
-                 .scalar() or 0)
-        main, recent, top = conn.execute(text(
-            "SELECT SUM(CASE WHEN k.transfer_seq <= :ct THEN k.persons ELSE 0 END), "
-            "SUM(CASE WHEN k.transfer_seq > :ct THEN k.persons ELSE 0 END), MAX(k.transfer_seq) "
-            "FROM transfer_keys k JOIN transfers t ON t.seq = k.transfer_seq "
-            "WHERE t.exempt = :f AND t.voided_at IS NULL"), {"ct": ct, "f": False}).one()
-        return int(main or 0), int(recent or 0), int(top or 0)
-
-    def compact(self, force: bool = False) -> int:
-        """Merge `membership_recent` into `membership` when it has grown (or `force`).
-
-        Its own transaction, after a record has committed: the record never waits on it, and a
-        compaction killed mid-way leaves both tables as they were. Returns the rows moved.
-        """
-        from sqlalchemy import text
-
-        with self.read() as conn:
-            main, recent, _ = self.membership_sizes(conn)
-        if not recent or not force and (recent < self.compact_min_rows
-                                        or recent * self.compact_ratio < main):
-            return 0
-        with self.write() as conn:
-            main, recent, top = self.membership_sizes(conn)
-            conn.execute(text(
-                "INSERT INTO membership (kind, year, person, transfer_seq, day) "
-                "SELECT kind, year, person, transfer_seq, day FROM membership_recent "
-                "ORDER BY kind, year, person, transfer_seq"))
-            conn.execute(text("DELETE FROM membership_recent"))
-            conn.execute(text(
-                "INSERT INTO ledger_meta (name, value) VALUES ('compacted_through', :v) "
-                "ON CONFLICT (name) DO UPDATE SET value = excluded.value"), {"v": str(top)})
-            self._audit(conn, "compact", None, None, {"rows": recent, "into": main})
-        return recent
 
     def _audit(self, conn, action: str, transfer_id: str | None, actor: str | None,
                detail: dict[str, Any]) -> None:
@@ -587,17 +496,6 @@ def _check_fingerprint(ledger: Ledger) -> None:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-def _min_day(table: str, stage: str, year: str, extra: str = "") -> str:
-    """The earliest day a staged person was counted in `table` in `year` (NULL: never)."""
-    return (f"(SELECT MIN(m.day) FROM {table} m WHERE m.kind = {stage}.kind AND m.year = {year} "
-            f"AND m.person = {stage}.person{extra})")
-
-
-def _earliest(*days):
-    found = [d for d in days if d is not None]
-    return min(found) if found else None
-
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
