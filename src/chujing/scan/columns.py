@@ -16,6 +16,7 @@ import polars as pl
 from chujing.scan.detectors import ADDRESS, IDENTIFIERS, NAME, Detector
 from chujing.scan.detectors.base import header_matches
 from chujing.scan.detectors.special import AGE_HINTS, BIRTH_HINTS, SEX_HINTS, SEX_VALUES, SIGNALS
+from chujing.scan.fast import validate_column
 from chujing.scan.normalise import fold_width, non_empty
 
 SAMPLE_VALUES = 1000
@@ -31,11 +32,10 @@ class ColumnPlan:
     signal: str | None = None  # category of a signal column (its cells are also free text)
     match_rate: float = 0.0
 
-    def validate(self, values: pl.Series) -> pl.Series:
+    def validate(self, raw: pl.Series) -> pl.Series:
+        """Each cell's normalised identifier or null; `raw` as read (not width-folded)."""
         assert self.detector is not None
-        if self.hinted:
-            return self.detector.validate_hinted(values)
-        return self.detector.validate(values)
+        return validate_column(self.detector, self.hinted, raw)
 
 
 def _rate(validated: pl.Series, total: int) -> float:

@@ -277,7 +277,7 @@ class Scanner:
         raw = frame[plan.column]
         present = non_empty(raw)
         if plan.role in ("identifier", "name", "address"):
-            return raw, present, plan.validate(fold_width(raw))
+            return raw, present, plan.validate(raw)
         if plan.role == "text":
             return raw, present, self._find_in_text(frame.height, raw, present)
         return raw, present, None

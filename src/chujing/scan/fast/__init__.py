@@ -1,0 +1,120 @@
+"""Column validation at memory speed: numba kernels decide clean cells, Polars the rest.
+
+An identifier column is mostly clean (bare digits, lower-case e-mail): a kernel walks the
+column's Arrow buffers once and marks each cell valid, invalid or deferred. Deferred cells
+(spaces, +86, dashes, full-width digits, lower-case x…) go through the detector's Polars
+validator, the reference, on their own rows. A valid cell is its own normalised form, so the
+result is the column itself with the invalid cells nulled (a new validity bitmap, no copy).
+
+numba is imported only here, on the first identifier column of a scan: `chujing assess` never
+loads it. Without numba every column takes the Polars path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import cache
+
+import numpy as np
+import polars as pl
+
+from chujing.scan.detectors import bank_card, email, location, network, phone, resident_id
+from chujing.scan.detectors.base import Detector, keep_where
+from chujing.scan.normalise import fold_width
+
+VALID, DEFER = 1, 2
+Buffers = tuple[np.ndarray, ...]
+
+
+@cache
+def _kernels():
+    try:
+        from chujing.scan.fast import kernels
+    except ImportError:  # pragma: no cover - numba is a dependency
+        return None
+    return kernels
+
+
+@cache
+def _province_table() -> np.ndarray:
+    table = np.zeros(100, dtype=np.bool_)
+    for code in resident_id.PROVINCES:
+        table[int(code)] = True
+    return table
+
+
+def _rid(k, hinted: bool, buffers: Buffers, out: np.ndarray) -> None:
+    latest = int(date.today().strftime("%Y%m%d"))
+    k.resident_id(*buffers, _province_table(), int(resident_id.EARLIEST_BIRTH), latest, out)
+
+
+_RUNNERS: dict[str, Callable] = {
+    resident_id.DETECTOR.id: _rid,
+    phone.MOBILE.id: lambda k, hinted, b, out: k.mobile(*b, out),
+    bank_card.DETECTOR.id: lambda k, hinted, b, out: k.luhn_digits(*b, 16, 19, out),
+    network.IPV4.id: lambda k, hinted, b, out: k.ipv4(*b, out),
+    email.DETECTOR.id: lambda k, hinted, b, out: k.email(*b, out),
+    location.DETECTOR.id: lambda k, hinted, b, out: k.gps(*b, out),
+}
+
+
+def _buffers(array) -> Buffers:
+    """(views as int32, views as bytes, data, data-buffer starts, validity bytes or empty)."""
+    bufs = array.buffers()
+    n, offset = len(array), array.offset
+    views = np.frombuffer(bufs[1], dtype=np.uint8)[16 * offset:16 * (offset + n)]
+    datas = [np.frombuffer(b, dtype=np.uint8) for b in bufs[2:] if b is not None]
+    starts = np.zeros(max(1, len(datas)), dtype=np.int64)
+    if not datas:
+        data = np.zeros(1, dtype=np.uint8)
+    elif len(datas) == 1:
+        data = datas[0]
+    else:
+        starts[1:] = np.cumsum([d.size for d in datas[:-1]])
+        data = np.concatenate(datas)
+    if bufs[0] is None or array.null_count == 0:
+        valid = np.zeros(0, dtype=np.uint8)
+    else:
+        bits = np.unpackbits(np.frombuffer(bufs[0], dtype=np.uint8), bitorder="little")
+        valid = bits[offset:offset + n]
+    return views.view(np.int32), views, data, starts, valid
+
+
+def _keep(raw: pl.Series, array, mask: np.ndarray) -> pl.Series:
+    """`raw` with the cells outside `mask` nulled."""
+    import pyarrow as pa
+
+    if array.offset == 0:
+        validity = pa.py_buffer(np.packbits(mask, bitorder="little"))
+        kept = pa.Array.from_buffers(array.type, len(array), [validity, *array.buffers()[1:]])
+        return pl.Series(raw.name, kept).cast(pl.Utf8)
+    return keep_where(raw, pl.Series(mask))
+
+
+def has_kernel(detector: Detector) -> bool:
+    return detector.id in _RUNNERS and _kernels() is not None
+
+
+def validate_column(detector: Detector, hinted: bool, raw: pl.Series) -> pl.Series:
+    """Normalised value per cell of an unfolded column, or null (as the Polars validator)."""
+    slow = detector.validate_hinted if hinted else detector.validate
+    run = _RUNNERS.get(detector.id)
+    k = _kernels() if run else None
+    if k is None or raw.dtype != pl.Utf8 or len(raw) == 0:
+        return slow(fold_width(raw)).alias(raw.name)
+    import pyarrow as pa
+
+    array = raw.to_arrow(compat_level=pl.CompatLevel.newest())
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    status = np.empty(len(raw), dtype=np.uint8)
+    run(k, hinted, _buffers(array), status)
+    out = _keep(raw, array, status == VALID)
+    deferred = np.flatnonzero(status == DEFER)
+    if deferred.size:
+        rows = pl.Series(deferred, dtype=pl.UInt32)
+        out = out.scatter(rows, slow(fold_width(raw.gather(rows))))
+    if detector.id == bank_card.DETECTOR.id and not hinted:
+        out = keep_where(out, out.str.contains(bank_card._BIN_REGEX))
+    return out.alias(raw.name)

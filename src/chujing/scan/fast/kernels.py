@@ -1,0 +1,342 @@
+"""Numba kernels: one pass over an Arrow string-view column per identifier kind.
+
+Each kernel returns a status per cell: VALID (the cell, as it is, is the normalised identifier),
+INVALID (no cleaning the Polars validator does could make it one), or DEFER (spaces, separators,
+prefixes, lower-case letters, non-ASCII bytes such as full-width digits: the Polars validator
+decides those cells). The kernels decide only the clean common shapes, exactly as the Polars
+validators would; tests/scan/test_fast.py checks that on generated values with traps.
+
+String-view layout (Arrow): 16 bytes per cell; int32 length first; up to 12 bytes inline after
+it, else int32 prefix, buffer index, offset into that data buffer. Each kernel's cell check is
+inlined twice (inline bytes, data buffer) so that no array is passed around per cell.
+"""
+
+from __future__ import annotations
+
+from numba import njit
+
+INVALID, VALID, DEFER = 0, 1, 2
+_JIT = {"cache": True, "nogil": True}
+_INLINE = {"cache": True, "nogil": True, "inline": "always"}
+
+
+@njit(**_INLINE)
+def _is_digit(b):
+    return 48 <= b <= 57
+
+
+@njit(**_INLINE)
+def _unclean(b):
+    """Bytes a Polars validator may clean away or fold: whitespace, non-ASCII."""
+    return b == 32 or (9 <= b <= 13) or b >= 128
+
+
+@njit(**_INLINE)
+def _days_in_month(year, month):
+    if month == 2:
+        leap = (year % 4 == 0) and (year % 100 != 0 or year % 400 == 0)
+        return 29 if leap else 28
+    if month == 4 or month == 6 or month == 9 or month == 11:
+        return 30
+    return 31
+
+
+# -- cell checks: (bytes, start, length, …) -> status ------------------------------------------
+
+@njit(**_INLINE)
+def _rid_cell(buf, s, n, provinces, earliest, latest):
+    """18-character IDs: digits, check character a digit or upper-case X (GB 11643)."""
+    if n == 18:
+        total = 0
+        digits = True
+        for k in range(17):
+            b = buf[s + k]
+            if not _is_digit(b):
+                digits = False
+                break
+            total += (b - 48) * ((1 << (17 - k)) % 11)
+        last = buf[s + 17]
+        if digits and (_is_digit(last) or last == 88):
+            code = 10 if last == 88 else last - 48
+            first = buf[s] - 48
+            ymd = 0
+            for k in range(6, 14):
+                ymd = ymd * 10 + buf[s + k] - 48
+            year, month, day = ymd // 10000, ymd // 100 % 100, ymd % 100
+            # remainder r -> check character "10X98765432"[r] (X = 10)
+            r = total % 11
+            check = 1 if r == 0 else (0 if r == 1 else 12 - r)
+            if (1 <= first <= 8 and provinces[first * 10 + buf[s + 1] - 48]
+                    and earliest <= ymd <= latest and 1 <= month <= 12
+                    and 1 <= day <= _days_in_month(year, month) and check == code):
+                return VALID
+            return INVALID
+    # Anything else: the Polars path strips, upper-cases, folds and upgrades 15 digits.
+    status = DEFER if n == 15 else INVALID
+    for k in range(n):
+        b = buf[s + k]
+        if _unclean(b) or b == 120:  # 'x'
+            return DEFER
+    return status
+
+
+@njit(**_INLINE)
+def _mobile_cell(buf, s, n):
+    """Bare 11-digit mobile numbers 1[3-9]…; written forms (+86, spaces, dashes) defer."""
+    digits = 0
+    for k in range(n):
+        b = buf[s + k]
+        if _is_digit(b):
+            digits += 1
+        elif _unclean(b) or b == 45 or b == 40 or b == 41 or b == 43:  # - ( ) +
+            return DEFER
+    if digits == n and n == 11:
+        return VALID if buf[s] == 49 and buf[s + 1] >= 51 else INVALID
+    if digits == n and (n == 13 or n == 15):  # 86… / 0086…
+        return DEFER
+    return INVALID
+
+
+@njit(**_INLINE)
+def _luhn_cell(buf, s, n, low, high):
+    """Bare digit strings of low..high digits passing Luhn; spaces and dashes defer."""
+    digits = True
+    for k in range(n):
+        b = buf[s + k]
+        if not _is_digit(b):
+            digits = False
+            if _unclean(b) or b == 45:
+                return DEFER
+    if not digits or n < low or n > high:
+        return INVALID
+    total = 0
+    for k in range(n):
+        d = buf[s + n - 1 - k] - 48
+        if k % 2 == 1:
+            d = d * 2 - 9 if d >= 5 else d * 2
+        total += d
+    return VALID if total % 10 == 0 else INVALID
+
+
+@njit(**_INLINE)
+def _ipv4_cell(buf, s, n):
+    """Dotted quads, each octet 0-255 without leading zeros."""
+    groups = 0
+    width = 0
+    value = 0
+    lead_zero = False
+    ok = n > 0
+    for k in range(n + 1):
+        b = 46 if k == n else buf[s + k]
+        if b >= 128:
+            return DEFER  # full-width digits fold to ASCII: the Polars path decides
+        if _is_digit(b):
+            if width == 0:
+                lead_zero = b == 48
+            width += 1
+            value = value * 10 + b - 48
+            if width > 3:
+                ok = False
+        elif b == 46:
+            if width == 0 or value > 255 or (lead_zero and width > 1):
+                ok = False
+            groups += 1
+            width = 0
+            value = 0
+        else:
+            ok = False
+    return VALID if ok and groups == 4 else INVALID
+
+
+@njit(**_INLINE)
+def _email_local(b):
+    return (_is_digit(b) or 97 <= b <= 122 or b == 46 or b == 95 or b == 37 or b == 43
+            or b == 45)
+
+
+@njit(**_INLINE)
+def _email_cell(buf, s, n):
+    """Lower-case ASCII e-mail addresses; upper case, spaces and non-ASCII defer."""
+    for k in range(n):
+        b = buf[s + k]
+        if _unclean(b) or 65 <= b <= 90:
+            return DEFER
+    at = -1
+    for k in range(n):
+        b = buf[s + k]
+        if b == 64:
+            at = k
+            break
+        if not _email_local(b):
+            return INVALID
+    if at <= 0 or buf[s] == 46 or buf[s + at - 1] == 46:
+        return INVALID
+    # Domain: labels of [a-z0-9-] joined by single dots, the last all letters, 2+.
+    labels = 0
+    width = 0
+    letters_only = True
+    for k in range(at + 1, n + 1):
+        b = 46 if k == n else buf[s + k]
+        if b == 46:
+            if width == 0:
+                return INVALID
+            labels += 1
+            if k < n:
+                width = 0
+                letters_only = True
+        elif 97 <= b <= 122:
+            width += 1
+        elif _is_digit(b) or b == 45:
+            width += 1
+            letters_only = False
+        else:
+            return INVALID
+    if labels < 2 or not letters_only or width < 2:
+        return INVALID
+    for k in range(n - 1):  # no ".." in the local part either
+        if buf[s + k] == 46 and buf[s + k + 1] == 46:
+            return INVALID
+    return VALID
+
+
+@njit(**_INLINE)
+def _coordinate(buf, s, end, limit):
+    """-?\\d{1,3}\\.\\d{4,}: 1 within ±limit, 2 within and zero, 0 outside, -1 not the shape,
+    -2 unsure (exactly the limit with a fraction: float rounding decides)."""
+    k = s
+    if k < end and buf[k] == 45:
+        k += 1
+    whole = 0
+    width = 0
+    while k < end and _is_digit(buf[k]):
+        whole = whole * 10 + buf[k] - 48
+        width += 1
+        k += 1
+    if width < 1 or width > 3 or k >= end or buf[k] != 46:
+        return -1
+    k += 1
+    fraction = 0
+    zero = True
+    while k < end and _is_digit(buf[k]):
+        fraction += 1
+        if buf[k] != 48:
+            zero = False
+        k += 1
+    if fraction < 4 or k != end:
+        return -1
+    if whole < limit:
+        return 2 if whole == 0 and zero else 1
+    if whole == limit:
+        return 1 if zero else -2
+    return 0
+
+
+@njit(**_INLINE)
+def _gps_cell(buf, s, n):
+    """"lat,lon" (or "lon,lat") with 4+ decimals; brackets, spaces, non-ASCII defer."""
+    comma = -1
+    for k in range(n):
+        b = buf[s + k]
+        if _unclean(b) or b == 40 or b == 41 or b == 91 or b == 93:
+            return DEFER
+        if b == 44 and comma < 0:
+            comma = s + k
+    if comma < 0:
+        return INVALID
+    a90 = _coordinate(buf, s, comma, 90)
+    b90 = _coordinate(buf, comma + 1, s + n, 90)
+    if a90 == -1 or b90 == -1:
+        return INVALID
+    a180 = _coordinate(buf, s, comma, 180)
+    b180 = _coordinate(buf, comma + 1, s + n, 180)
+    if a90 == -2 or a180 == -2 or b90 == -2 or b180 == -2:
+        return DEFER
+    if a90 == 2 and b90 == 2:
+        return INVALID  # 0,0
+    if (a90 > 0 and b180 > 0) or (a180 > 0 and b90 > 0):
+        return VALID
+    return INVALID
+
+
+# -- column kernels -----------------------------------------------------------------------------
+
+@njit(**_INLINE)
+def _start(v32, starts, i):
+    return starts[v32[4 * i + 2]] + v32[4 * i + 3]
+
+
+@njit(**_INLINE)
+def _absent(valid, i):
+    return valid.size != 0 and valid[i] == 0
+
+
+@njit(**_JIT)
+def resident_id(v32, vu8, data, starts, valid, provinces, earliest, latest, out):
+    for i in range(out.size):
+        n = v32[4 * i]
+        if _absent(valid, i):
+            out[i] = INVALID
+        elif n <= 12:
+            out[i] = _rid_cell(vu8, 16 * i + 4, n, provinces, earliest, latest)
+        else:
+            out[i] = _rid_cell(data, _start(v32, starts, i), n, provinces, earliest, latest)
+
+
+@njit(**_JIT)
+def mobile(v32, vu8, data, starts, valid, out):
+    for i in range(out.size):
+        n = v32[4 * i]
+        if _absent(valid, i):
+            out[i] = INVALID
+        elif n <= 12:
+            out[i] = _mobile_cell(vu8, 16 * i + 4, n)
+        else:
+            out[i] = _mobile_cell(data, _start(v32, starts, i), n)
+
+
+@njit(**_JIT)
+def luhn_digits(v32, vu8, data, starts, valid, low, high, out):
+    for i in range(out.size):
+        n = v32[4 * i]
+        if _absent(valid, i):
+            out[i] = INVALID
+        elif n <= 12:
+            out[i] = _luhn_cell(vu8, 16 * i + 4, n, low, high)
+        else:
+            out[i] = _luhn_cell(data, _start(v32, starts, i), n, low, high)
+
+
+@njit(**_JIT)
+def ipv4(v32, vu8, data, starts, valid, out):
+    for i in range(out.size):
+        n = v32[4 * i]
+        if _absent(valid, i):
+            out[i] = INVALID
+        elif n <= 12:
+            out[i] = _ipv4_cell(vu8, 16 * i + 4, n)
+        else:
+            out[i] = _ipv4_cell(data, _start(v32, starts, i), n)
+
+
+@njit(**_JIT)
+def email(v32, vu8, data, starts, valid, out):
+    for i in range(out.size):
+        n = v32[4 * i]
+        if _absent(valid, i):
+            out[i] = INVALID
+        elif n <= 12:
+            out[i] = _email_cell(vu8, 16 * i + 4, n)
+        else:
+            out[i] = _email_cell(data, _start(v32, starts, i), n)
+
+
+@njit(**_JIT)
+def gps(v32, vu8, data, starts, valid, out):
+    for i in range(out.size):
+        n = v32[4 * i]
+        if _absent(valid, i):
+            out[i] = INVALID
+        elif n <= 12:
+            out[i] = _gps_cell(vu8, 16 * i + 4, n)
+        else:
+            out[i] = _gps_cell(data, _start(v32, starts, i), n)
