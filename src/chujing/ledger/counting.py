@@ -60,7 +60,7 @@ def count_window(ledger: Ledger, conn, start: date, end: date,
                  exclude_id: str | None = None) -> WindowCounts:
     """Persons per kind in [start, end]; `exclude_id`: leave out that transfer's declared counts
     (assessing a transfer already recorded under that id must not count it twice)."""
-    from sqlalchemy import text
+    from chujing.ledger.db import text
 
     out = WindowCounts(start, end)
     if end < start:

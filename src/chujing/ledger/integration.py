@@ -266,7 +266,7 @@ def status(led: Ledger, book, as_of: date) -> dict[str, Any]:
 
 
 def _transfer_summary(led: Ledger, conn, start: date, end: date) -> dict[str, int]:
-    from sqlalchemy import text
+    from chujing.ledger.db import text
 
     row = conn.execute(text(
         "SELECT COUNT(*), "

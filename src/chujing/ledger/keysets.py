@@ -59,8 +59,7 @@ def counted_runs(ledger, conn, kinds, start: date, end: date,
                  exclude_seq: int | None = None) -> Iterator[tuple[int, int, Keys]]:
     """(kind, day ordinal, keys) of every counted transfer (not exempt, not voided, with
     person keys) dated in [start, end], one keyset in memory at a time."""
-    from sqlalchemy import text
-
+    from chujing.ledger.db import text
     from chujing.ledger.store import _as_date
 
     kinds = sorted({int(k) for k in kinds})

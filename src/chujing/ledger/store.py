@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from chujing.errors import InputError, StoreError
+from chujing.ledger.db import Conn, Database
 from chujing.ledger.kinds import FIRST_POPULATION_CODE, KIND_PI, KIND_SPI
 
 HEAD_REVISION = "0002"  # the newest migration in migrations/versions (a test keeps them equal)
@@ -53,9 +54,14 @@ def resolve_url(url: str | None) -> str:
 
 
 def display_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
+    """The URL with any password masked."""
+    from urllib.parse import urlsplit, urlunsplit
 
-    return make_url(url).render_as_string(hide_password=True)
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
 def keyset(keys) -> bytes:
@@ -130,11 +136,11 @@ class RecordResult:
 class Ledger:
     """An open ledger. Use `open_ledger()`; close with `close()` or a `with` block."""
 
-    def __init__(self, engine, url: str, fingerprint: str) -> None:
-        self.engine = engine
+    def __init__(self, db: Database, url: str, fingerprint: str) -> None:
+        self.db = db
         self.url = url
         self.fingerprint = fingerprint
-        self.dialect = engine.dialect.name
+        self.dialect = db.dialect
 
     def value(self, v: Any) -> Any:
         """Dates and times as the driver wants them (ISO text for SQLite: no implicit adapters)."""
@@ -149,45 +155,39 @@ class Ledger:
         self.close()
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.db.close()
 
     # --- transactions ------------------------------------------------------------------------
 
     @contextmanager
-    def write(self) -> Iterator[Any]:
+    def write(self) -> Iterator[Conn]:
         """One write transaction, serialised against every other writer."""
-        from sqlalchemy import exc as sa_exc
-
         try:
-            with self.engine.connect() as conn:
-                conn.execution_options(chujing_write=True)
-                with conn.begin():
-                    if self.dialect == "postgresql":
-                        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_WRITE_LOCK})")
-                    yield conn
-        except sa_exc.OperationalError as exc:
+            with self.db.transaction(write=True) as conn:
+                if self.dialect == "postgresql":
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_WRITE_LOCK,))
+                yield conn
+        except self.db.operational_error as exc:
             raise StoreError(f"ledger write failed, nothing changed: {_first_line(exc)}",
                              file=display_url(self.url)) from None
-        except sa_exc.DBAPIError as exc:
+        except self.db.error as exc:
             raise StoreError(f"ledger refused the change, nothing changed: {_first_line(exc)}",
                              file=display_url(self.url)) from None
 
     @contextmanager
-    def read(self) -> Iterator[Any]:
-        """A consistent snapshot for reading (writes to temporary tables only)."""
-        from sqlalchemy import exc as sa_exc
-
+    def read(self) -> Iterator[Conn]:
+        """A consistent snapshot for reading."""
         try:
-            with self.engine.connect() as conn, conn.begin():
+            with self.db.transaction(write=False) as conn:
                 yield conn
-        except sa_exc.OperationalError as exc:
+        except self.db.error as exc:
             raise StoreError(f"ledger read failed: {_first_line(exc)}",
                              file=display_url(self.url)) from None
 
     # --- person keys ---------------------------------------------------------------------------
 
     def population_codes(self, conn, names, create: bool) -> dict[str, int]:
-        from sqlalchemy import text
+        from chujing.ledger.db import text
 
         codes = dict(conn.execute(text("SELECT name, code FROM populations")).all())
         missing = [n for n in names if n not in codes]
@@ -215,7 +215,7 @@ class Ledger:
 
     def record(self, rec: TransferRecord, actor: str | None = None) -> RecordResult:
         """Store a transfer in one transaction; the same id and content again is a no-op."""
-        from sqlalchemy import text
+        from chujing.ledger.db import text
 
         with self.write() as conn:
             row = conn.execute(text("SELECT content_hash FROM transfers WHERE id = :id"),
@@ -300,7 +300,7 @@ class Ledger:
         self._apply_tally(conn, year, delta)
 
     def _apply_tally(self, conn, year: int, delta: dict[tuple[int, int], int]) -> None:
-        from sqlalchemy import text
+        from chujing.ledger.db import text
 
         params = [{"k": k, "y": year, "d": d, "n": n} for (k, d), n in sorted(delta.items()) if n]
         if params:
@@ -311,7 +311,7 @@ class Ledger:
             conn.execute(text("DELETE FROM tally WHERE year = :y AND persons = 0"), {"y": year})
 
     def _kind_names(self, conn, by_code: dict[int, int]) -> dict[str, int]:
-        from sqlalchemy import text
+        from chujing.ledger.db import text
 
         names = {code: name for name, code in conn.execute(text("SELECT name, code FROM populations"))}
         names.update({KIND_PI: "personal_information", KIND_SPI: "sensitive_personal_information"})
@@ -319,7 +319,7 @@ class Ledger:
 
     def void(self, transfer_id: str, reason: str, actor: str | None = None) -> None:
         """Mark a transfer void (it stays, marked) and take its persons out of the counts."""
-        from sqlalchemy import text
+        from chujing.ledger.db import text
 
         if not reason or not reason.strip():
             raise InputError("a reason is required to void a transfer", field="--reason")
@@ -343,7 +343,7 @@ class Ledger:
 
     def _audit(self, conn, action: str, transfer_id: str | None, actor: str | None,
                detail: dict[str, Any]) -> None:
-        from sqlalchemy import text
+        from chujing.ledger.db import text
 
         conn.execute(text("INSERT INTO audit_log (at, action, transfer_id, actor, detail) "
                           "VALUES (:at, :a, :id, :actor, :d)"),
@@ -353,7 +353,7 @@ class Ledger:
     # --- reading -----------------------------------------------------------------------------
 
     def transfers(self, year: int | None = None) -> list[dict[str, Any]]:
-        from sqlalchemy import text
+        from chujing.ledger.db import text
 
         sql = "SELECT * FROM transfers"
         params: dict[str, Any] = {}
@@ -365,7 +365,7 @@ class Ledger:
         return [_transfer_dict(r) for r in rows]
 
     def transfer(self, transfer_id: str) -> dict[str, Any]:
-        from sqlalchemy import text
+        from chujing.ledger.db import text
 
         with self.read() as conn:
             row = conn.execute(text("SELECT * FROM transfers WHERE id = :id"),
@@ -385,7 +385,7 @@ class Ledger:
         return out
 
     def audit_log(self) -> list[dict[str, Any]]:
-        from sqlalchemy import text
+        from chujing.ledger.db import text
 
         with self.read() as conn:
             rows = conn.execute(text("SELECT * FROM audit_log ORDER BY seq")).mappings().all()
@@ -401,9 +401,6 @@ def open_ledger(url: str | None = None, *, fingerprint: str | None = None) -> Le
     `fingerprint` is the person key's fingerprint; by default the key `chujing.personkey`
     finds. A ledger made under another key is refused: its hashes would never match.
     """
-    from sqlalchemy import create_engine, event
-    from sqlalchemy import exc as sa_exc
-
     full = resolve_url(url)
     if fingerprint is None:
         from chujing.personkey import key_fingerprint, load_key
@@ -417,62 +414,69 @@ def open_ledger(url: str | None = None, *, fingerprint: str | None = None) -> Le
             except OSError as exc:
                 raise StoreError(f"cannot create the ledger's folder: {exc.strerror}",
                                  file=path) from None
-        engine = create_engine(full, connect_args={"timeout": 60})
-        event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", _sqlite_begin)
-    else:
-        engine = create_engine(full, pool_pre_ping=False, connect_args={"connect_timeout": 10})
-    ledger = Ledger(engine, full, fingerprint)
+    db = Database(full, _SQLITE_PRAGMAS)
+    ledger = Ledger(db, full, fingerprint)
     try:
         _migrate(ledger)
         _check_fingerprint(ledger)
-    except sa_exc.SQLAlchemyError as exc:
-        engine.dispose()
+    except db.error as exc:
+        db.close()
         raise StoreError(f"cannot open ledger: {_first_line(exc)}", file=display_url(full)) from None
     except BaseException:
-        engine.dispose()
+        db.close()
         raise
     return ledger
 
 
-def _sqlite_connect(dbapi_conn, _record) -> None:
-    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _sqlite_begin)
-    cur = dbapi_conn.cursor()
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=60000",
-                   "temp_store=MEMORY", "cache_size=-262144", "foreign_keys=ON"):
-        cur.execute(f"PRAGMA {pragma}")
-    cur.close()
-
-
-def _sqlite_begin(conn) -> None:
-    # IMMEDIATE takes the write lock up front: two writers queue instead of one failing later.
-    mode = "IMMEDIATE" if conn.get_execution_options().get("chujing_write") else "DEFERRED"
-    conn.exec_driver_sql(f"BEGIN {mode}")
+_SQLITE_PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=60000",
+                   "temp_store=MEMORY", "cache_size=-262144", "foreign_keys=ON")
 
 
 def _migrate(ledger: Ledger) -> None:
-    from sqlalchemy import exc as sa_exc
-
-    with ledger.engine.connect() as conn:
-        try:
+    """Create or upgrade the schema (Alembic, hence SQLAlchemy: imported only when needed)."""
+    try:
+        with ledger.db.transaction(write=False) as conn:
             version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-        except sa_exc.DBAPIError:
-            version = None
-        conn.rollback()
+    except ledger.db.error:
+        version = None
     if version == HEAD_REVISION:
         return
     from alembic import command
     from alembic.config import Config
+    from sqlalchemy import create_engine, event
+    from sqlalchemy import exc as sa_exc
 
-    with ledger.write() as conn:
-        cfg = Config()
-        cfg.set_main_option("script_location", str(MIGRATIONS))
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    sqlite = ledger.dialect == "sqlite"
+    engine = create_engine(ledger.url, connect_args={"timeout": 60} if sqlite else {"connect_timeout": 10})
+    if sqlite:
+        event.listen(engine, "connect", _sqlite_connect)
+        # IMMEDIATE takes the write lock up front: two migrating processes queue.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+    try:
+        with engine.connect() as conn, conn.begin():
+            if not sqlite:
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_WRITE_LOCK})")
+            cfg = Config()
+            cfg.set_main_option("script_location", str(MIGRATIONS))
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except sa_exc.SQLAlchemyError as exc:
+        raise StoreError(f"cannot open ledger: {_first_line(exc)}",
+                         file=display_url(ledger.url)) from None
+    finally:
+        engine.dispose()
+
+
+def _sqlite_connect(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+    cur = dbapi_conn.cursor()
+    for pragma in _SQLITE_PRAGMAS:
+        cur.execute(f"PRAGMA {pragma}")
+    cur.close()
 
 
 def _check_fingerprint(ledger: Ledger) -> None:
-    from sqlalchemy import text
+    from chujing.ledger.db import text
 
     def stored(conn):
         return conn.execute(text("SELECT value FROM ledger_meta WHERE name = 'key_fingerprint'")).scalar()
