@@ -190,7 +190,8 @@ class Decision:
     _findings: Any
     _obligations: Any
     _headroom: Any
-    questions: list[Question]
+    # Questions: a list, or a function that adds those asked around the transfer on first use.
+    _questions: Any
     items: list[ItemDecision]
     counts: dict[str, Any]
     possible_pathways: list[str] = field(default_factory=list)
@@ -210,6 +211,12 @@ class Decision:
         if callable(self._risks_notes):
             self._risks_notes = self._risks_notes()
         return self._risks_notes
+
+    @property
+    def questions(self) -> list[Question]:
+        if callable(self._questions):
+            self._questions = self._questions()
+        return self._questions
 
     @property
     def summary(self) -> dict[str, str]:

@@ -79,20 +79,27 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
         "decision.any_pi": any(is_pi(it.kind) for it in items),
         "decision.any_important_data": any(it.kind == DataKind.important_data for it in items),
         "decision.any_export": bool(items),
+        "decision.any_notified_important_data": any(
+            it.kind == DataKind.important_data and it.important_data is not None
+            and it.important_data.notified is True for it in items),
     }
     around = risks.Around(book, rs, day, scenario, base, [r.facts for r in first.items],
                           [r.results for r in first.items], decision_facts)
-    all_questions = questions + around.questions(questions)
     return Decision(
         pathway=pathway, as_of=day, rulebook_version=book.version, rulebook_hash=book.hash,
         _summary=partial(_summary, pathway, item_decisions, questions, possible, first, book),
         _findings=partial(_findings, book, rs, day, first),
         _obligations=partial(around.obligations, partial(_obligations, book, rs, base, first, decision_facts)),
         _headroom=partial(_headroom, book, rs, base, first, overall),
-        questions=all_questions, items=item_decisions, counts=counts,
+        _questions=partial(_all_questions, questions, around), items=item_decisions, counts=counts,
         possible_pathways=possible if len(possible) > 1 else [],
         _risks_notes=partial(_risks_and_notes, book, day, scenario, tally, first, around, notes),
     )
+
+
+def _all_questions(questions: list[Question], around: risks.Around) -> list[Question]:
+    """The questions that could change the route, then those asked for duties around the transfer."""
+    return questions + around.questions(questions)
 
 
 def _risks_and_notes(book, day, scenario, tally, first, around, notes) -> tuple[list, list]:

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from chujing.decision import PATHWAY_LABELS, Obligation, Question, Risk
 from chujing.errors import RulebookError
-from chujing.facts import DataKind, Scenario
+from chujing.facts import Scenario
 from chujing.rulebook import classes
 from chujing.rulebook.rulebook import ROUTE_ORDER, CompiledRule, Rulebook, RuleSet
 from chujing.rulebook.schema import Text
@@ -230,13 +230,8 @@ class Around:
     decision_facts: dict[str, Any]
 
     def __post_init__(self) -> None:
-        items = self.scenario.transfer.data
-        self.decision_facts["decision.any_notified_important_data"] = any(
-            it.kind == DataKind.important_data and it.important_data is not None
-            and it.important_data.notified is True for it in items)
         self._p = _prepare(self.rs)
-        self._base_ctx = [(None, {**self.base, **self.decision_facts})]
-        self._item_ctx = [(i, {**f, **self.decision_facts}) for i, f in enumerate(self.item_facts)]
+        self._ctx: dict[bool, list[tuple[int | None, dict[str, Any]]]] = {}
         self._built: tuple[list[Risk], list[dict[str, str]]] | None = None
 
     def built(self) -> tuple[list[Risk], list[dict[str, str]]]:
@@ -251,7 +246,12 @@ class Around:
         return self._built
 
     def _contexts(self, per_item: bool) -> list[tuple[int | None, dict[str, Any]]]:
-        return self._item_ctx if per_item else self._base_ctx
+        ctx = self._ctx.get(per_item)
+        if ctx is None:
+            d = self.decision_facts
+            ctx = self._ctx[per_item] = ([(i, {**f, **d}) for i, f in enumerate(self.item_facts)]
+                                         if per_item else [(None, {**self.base, **d})])
+        return ctx
 
     def _hard_blocks(self) -> None:
         hits: dict[str, list[int]] = {}
