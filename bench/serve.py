@@ -1,16 +1,20 @@
 """Load benchmark of the web service: `POST /v1/assess` at 200 connections on loopback.
 
     python bench/serve.py [--duration 30] [--connections 200] [--workers 2] [--mode both]
+                          [--server uvicorn|granian|both] [--detail full|summary]
 
-Starts `uvicorn chujing.web.app:app_from_env` in a subprocess on 127.0.0.1 (a temporary
-CHUJING_HOME, a fresh API token), then drives it with Debian's `wrk` (apt-get install wrk),
-which costs far less CPU than a Python client on the same two cores. Each request carries a
+Starts the app (`chujing.web.app:app_from_env`) under uvicorn (httptools, uvloop: the default of
+`chujing serve`) or granian (Rust HTTP server, for comparison) in a subprocess on 127.0.0.1 (a
+temporary CHUJING_HOME, a fresh API token), then drives it with Debian's `wrk` (apt-get install
+wrk), which costs far less CPU than a Python client on the same two cores. Each request carries a
 bearer token and a scenario. Modes:
-  unique  — every request's head-counts are random, so nearly every body is new: the engine runs
-            on each request (the response cache never hits);
-  repeat  — 24 fixed bodies: after the first round every answer comes from the decision cache.
-Reports requests/s, p50/p90/p99 latency and errors. Target (issue 7): p99 < 50 ms, no errors.
-Loopback only; bounded in time; the server is stopped at the end.
+  unique  — random head-counts in 8,192 bodies per wrk thread, cycled: more than the decision
+            cache holds, so the engine runs on every request;
+  repeat  — 24 fixed bodies: after the first round every answer comes from the decision cache
+            (HTTP, token check and cache alone).
+Reports requests/s, p50/p90/p99 latency and errors, with the machine's load average.
+Target (issue 7): p99 < 50 ms, no errors. Loopback only; bounded in time; the server is stopped
+at the end.
 """
 
 from __future__ import annotations
@@ -51,24 +55,26 @@ LUA = r"""
 local templates = { %(templates)s }
 local token = "%(token)s"
 local mode = "%(mode)s"
-local fixed = {}
-math.randomseed(os.time() + math.floor(os.clock() * 1e6))
-for i = 1, 24 do
+local path = "%(path)s"
+-- Requests are formatted once per thread, so that wrk spends its share of the two cores on the
+-- network, not on building bodies. unique: 8,192 different bodies per thread, cycled: more than
+-- a worker's decision cache holds (2,048), so cycling through them never hits it.
+local requests = {}
+math.randomseed(os.time() + math.floor(os.clock() * 1e6) + tonumber(tostring({}):match("0x(%%x+)"), 16) %% 1000003)
+local count = (mode == "repeat") and 24 or 8192
+for i = 1, count do
   local t = templates[(i %% #templates) + 1]
-  fixed[i] = t:gsub("\"@A@\"", tostring(50000 * i)):gsub("\"@B@\"", tostring(997 * i))
+  local a, b
+  if mode == "repeat" then a, b = 50000 * i, 997 * i
+  else a, b = math.random(0, 2000000), math.random(0, 20000) end
+  local body = t:gsub("\"@A@\"", tostring(a)):gsub("\"@B@\"", tostring(b))
+  requests[i] = wrk.format("POST", path, {["Content-Type"] = "application/json",
+                           ["Authorization"] = "Bearer " .. token}, body)
 end
 local n = 0
 request = function()
-  local body
   n = n + 1
-  if mode == "repeat" then
-    body = fixed[(n %% 24) + 1]
-  else
-    local t = templates[math.random(#templates)]
-    body = t:gsub("\"@A@\"", tostring(math.random(0, 2000000))):gsub("\"@B@\"", tostring(math.random(0, 20000)))
-  end
-  return wrk.format("POST", "/v1/assess", {["Content-Type"] = "application/json",
-                    ["Authorization"] = "Bearer " .. token}, body)
+  return requests[(n %% count) + 1]
 end
 """
 
@@ -79,18 +85,33 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(home: Path, port: int, workers: int) -> subprocess.Popen:
+SERVERS = {
+    # The documented default (`chujing serve`): httptools' parser and uvloop, no access log.
+    "uvicorn": lambda port, workers: [
+        sys.executable, "-m", "uvicorn", "chujing.web.app:app_from_env", "--factory",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+        "--http", "httptools", "--loop", "uvloop", "--no-access-log", "--log-level", "warning",
+        "--backlog", "4096"],
+    # Rust HTTP server (PyPI `granian`), same app over ASGI: for comparison only.
+    "granian": lambda port, workers: [
+        sys.executable, "-m", "granian", "--interface", "asgi", "--factory",
+        "chujing.web.app:app_from_env", "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(workers), "--loop", "uvloop", "--no-access-log", "--log-level", "warning",
+        "--backlog", "4096"],
+}
+
+
+def start_server(home: Path, port: int, workers: int, server: str) -> subprocess.Popen:
     sys.path.insert(0, str(ROOT / "src"))
     from chujing.web.settings import WebSettings
 
     settings = WebSettings(home=home, ledger_url=str(home / "ledger.sqlite"))
     env = {**os.environ, "CHUJING_HOME": str(home), "CHUJING_WEB_SETTINGS": settings.to_env()}
-    cmd = [sys.executable, "-m", "uvicorn", "chujing.web.app:app_from_env", "--factory",
-           "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-           "--no-access-log", "--log-level", "warning", "--backlog", "4096"]
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
+    proc = subprocess.Popen(SERVERS[server](port, workers), env=env, cwd=ROOT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{server} exited with status {proc.returncode}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
                 return proc
@@ -111,13 +132,14 @@ def lua_string(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def run_wrk(port: int, token: str, mode: str, duration: int, connections: int, threads: int,
-            script_dir: Path) -> dict:
+def run_wrk(port: int, token: str, mode: str, path: str, duration: int, connections: int,
+            threads: int, script_dir: Path) -> dict:
     templates = ", ".join(lua_string(json.dumps(t, ensure_ascii=False)) for t in TEMPLATES)
     script = script_dir / f"{mode}.lua"
-    script.write_text(LUA % {"templates": templates, "token": token, "mode": mode}, encoding="utf-8")
+    script.write_text(LUA % {"templates": templates, "token": token, "mode": mode, "path": path},
+                      encoding="utf-8")
     cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s",
-           "--latency", "-s", str(script), f"http://127.0.0.1:{port}/v1/assess"]
+           "--latency", "-s", str(script), f"http://127.0.0.1:{port}{path}"]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60).stdout
     return parse_wrk(out) | {"raw": out}
 
@@ -145,32 +167,29 @@ def parse_wrk(out: str) -> dict:
     }
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--duration", type=int, default=30)
-    ap.add_argument("--connections", type=int, default=200)
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=2, help="wrk threads")
-    ap.add_argument("--mode", choices=["unique", "repeat", "both"], default="both")
-    args = ap.parse_args()
-    if shutil.which("wrk") is None:
-        raise SystemExit("needs wrk: apt-get install wrk")
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def bench_server(server: str, args, modes: list[str], path: str) -> dict:
     home = Path(tempfile.mkdtemp(prefix="chujing-bench-"))
     port = free_port()
     token = make_token(home)
-    proc = start_server(home, port, args.workers)
+    proc = start_server(home, port, args.workers, server)
     results = {}
     try:
-        for mode in (["unique", "repeat"] if args.mode == "both" else [args.mode]):
+        for mode in modes:
             # Warm up: imports, rulebook, first requests in every worker.
-            run_wrk(port, token, mode, 3, 20, 1, home)
-            r = run_wrk(port, token, mode, args.duration, args.connections, args.threads, home)
+            run_wrk(port, token, mode, path, 3, 20, 1, home)
+            r = run_wrk(port, token, mode, path, args.duration, args.connections, args.threads, home)
+            r["load_average"] = load_average()
             results[mode] = r
             ok = r["p99_ms"] < 50 and r["non_2xx"] == 0 and r["socket_errors"] == 0
-            print(f"{mode:>7}: {r['requests']:,} requests in {args.duration}s = {r['rps']:,.0f} req/s; "
-                  f"p50 {r['p50_ms']:.1f} ms, p90 {r['p90_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms; "
-                  f"non-2xx {r['non_2xx']}, socket errors {r['socket_errors']} "
-                  f"[{'meets' if ok else 'misses'} p99 < 50 ms, no errors]")
+            print(f"{server:>8} {mode:>7}: {r['requests']:,} requests in {args.duration}s = "
+                  f"{r['rps']:,.0f} req/s; p50 {r['p50_ms']:.1f} ms, p90 {r['p90_ms']:.1f} ms, "
+                  f"p99 {r['p99_ms']:.1f} ms; non-2xx {r['non_2xx']}, socket errors "
+                  f"{r['socket_errors']} [{'meets' if ok else 'misses'} target p99 < 50 ms, "
+                  f"no errors] (load average {r['load_average']})", flush=True)
     finally:
         proc.terminate()
         try:
@@ -178,9 +197,32 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
         shutil.rmtree(home, ignore_errors=True)
-    print(f"server: uvicorn, {args.workers} worker(s), loopback; client: wrk -t{args.threads} "
-          f"-c{args.connections} -d{args.duration}s; cores: {os.cpu_count()}")
-    print(json.dumps({k: {kk: vv for kk, vv in v.items() if kk != "raw"} for k, v in results.items()}))
+    return results
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--duration", type=int, default=30)
+    ap.add_argument("--connections", type=int, default=200)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=2, help="wrk threads")
+    ap.add_argument("--mode", choices=["unique", "repeat", "both"], default="both")
+    ap.add_argument("--server", choices=[*SERVERS, "both"], default="uvicorn",
+                    help="uvicorn (the default of `chujing serve`) or granian (for comparison)")
+    ap.add_argument("--detail", choices=["full", "summary"], default="full",
+                    help="full: the whole decision (~30 kB); summary: ?detail=summary (~2 kB)")
+    args = ap.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("needs wrk: apt-get install wrk")
+    servers = list(SERVERS) if args.server == "both" else [args.server]
+    modes = ["unique", "repeat"] if args.mode == "both" else [args.mode]
+    path = "/v1/assess" + ("?detail=summary" if args.detail == "summary" else "")
+    print(f"POST {path}: wrk -t{args.threads} -c{args.connections} -d{args.duration}s on loopback; "
+          f"{args.workers} worker(s); cores: {os.cpu_count()}; load average {load_average()}; "
+          f"target p99 < 50 ms with no errors", flush=True)
+    results = {server: bench_server(server, args, modes, path) for server in servers}
+    print(json.dumps({srv: {mode: {k: v for k, v in r.items() if k != "raw"} for mode, r in res.items()}
+                      for srv, res in results.items()}))
 
 
 if __name__ == "__main__":

@@ -87,30 +87,44 @@ def set_session_cookie(request: Request, response, session: Session) -> None:
                         httponly=True, samesite="lax", secure=web.settings.secure_cookies, path="/")
 
 
-def bearer_token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
+NEED_TOKEN = ("an API token is needed: Authorization: Bearer <token> "
+              "(create one with `chujing token create NAME`)", "Bearer")
+BAD_TOKEN = ("invalid or revoked API token", 'Bearer error="invalid_token"')
+
+
+def bearer_token(header: str | bytes | None) -> str | None:
+    if not header:
+        return None
+    if isinstance(header, bytes):
+        header = header.decode("latin-1")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
     return None
 
 
-def require_api(request: Request) -> None:
-    """Dependency for /v1: a valid bearer token, or (for GET only) a logged-in session."""
+def token_refusal(web, header: str | bytes | None) -> tuple[str, str] | None:
+    """None if the Authorization header carries an active token, else why not and the
+    WWW-Authenticate challenge. Token lookups are cached in memory for a few seconds (store.py)."""
+    token = bearer_token(header)
+    if token is None:
+        return NEED_TOKEN
+    return None if web.store.verify(token) is not None else BAD_TOKEN
+
+
+async def require_api(request: Request) -> None:
+    """Dependency for /v1: a valid bearer token, or (for GET only) a logged-in session.
+    Async so that it runs on the event loop, not through the thread pool."""
     web = request.app.state.web
     if web.settings.no_auth:
         return
-    token = bearer_token(request)
-    if token is not None:
-        if web.store.verify(token) is not None:
-            return
-        raise HTTPException(401, "invalid or revoked API token",
-                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    if request.method in ("GET", "HEAD") and request_session(request).authenticated:
+    refused = token_refusal(web, request.headers.get("authorization"))
+    if refused is None:
         return
-    raise HTTPException(401, "an API token is needed: Authorization: Bearer <token> "
-                             "(create one with `chujing token create NAME`)",
-                        headers={"WWW-Authenticate": "Bearer"})
+    if (refused is NEED_TOKEN and request.method in ("GET", "HEAD")
+            and request_session(request).authenticated):
+        return
+    raise HTTPException(401, refused[0], headers={"WWW-Authenticate": refused[1]})
 
 
 def page_user_ok(request: Request) -> bool:

@@ -45,11 +45,26 @@ def pydantic_errors(exc: ValidationError | RequestValidationError, drop: tuple =
     return out
 
 
-def invalid_facts(errors: list[dict]) -> JSONResponse:
+def invalid_facts_body(errors: list[dict]) -> dict:
     first = errors[0] if errors else {"field": None, "message": "invalid input"}
     more = len(errors) - 1
     msg = first["message"] + (f" (and {more} more)" if more > 0 else "")
-    return JSONResponse(error_body(422, msg, first["field"], errors), status_code=422)
+    return error_body(422, msg, first["field"], errors)
+
+
+def invalid_facts(errors: list[dict]) -> JSONResponse:
+    return JSONResponse(invalid_facts_body(errors), status_code=422)
+
+
+def chujing_error(exc: ChujingError) -> tuple[int, dict]:
+    """Status and JSON body for the project's own errors."""
+    if isinstance(exc, InputError):
+        return 422, invalid_facts_body([{"field": exc.field, "message": exc.message}])
+    if isinstance(exc, StoreError):
+        return 409, error_body(409, str(exc), exc.field)
+    if isinstance(exc, RulebookError):
+        return 422, error_body(422, str(exc), exc.field)
+    return 400, error_body(400, str(exc), exc.field)
 
 
 def wants_html(request: Request) -> bool:
@@ -79,21 +94,10 @@ def install(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError):
         return invalid_facts(pydantic_errors(exc))
 
-    @app.exception_handler(InputError)
-    async def _input(request: Request, exc: InputError):
-        return invalid_facts([{"field": exc.field, "message": exc.message}])
-
-    @app.exception_handler(StoreError)
-    async def _store(request: Request, exc: StoreError):
-        return JSONResponse(error_body(409, str(exc), exc.field), status_code=409)
-
-    @app.exception_handler(RulebookError)
-    async def _rulebook(request: Request, exc: RulebookError):
-        return JSONResponse(error_body(422, str(exc), exc.field), status_code=422)
-
     @app.exception_handler(ChujingError)
     async def _chujing(request: Request, exc: ChujingError):
-        return JSONResponse(error_body(400, str(exc), exc.field), status_code=400)
+        status, body = chujing_error(exc)
+        return JSONResponse(body, status_code=status)
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception):

@@ -25,17 +25,42 @@ class InvalidFacts(Exception):
         self.errors = errors
 
 
+NOT_AN_OBJECT = "a scenario is a JSON object with processor, transfer and history"
+
+
 def validate_scenario(raw: Any, book) -> Scenario:
-    from chujing.scenario_io import check_vocabulary
     from chujing.web.errors import pydantic_errors
 
     if not isinstance(raw, dict):
-        raise InvalidFacts([{"field": None, "message": "a scenario is a JSON object with processor, "
-                                                        "transfer and history"}])
+        raise InvalidFacts([{"field": None, "message": NOT_AN_OBJECT}])
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
         raise InvalidFacts(pydantic_errors(exc)) from None
+    return _known_terms(scenario, book)
+
+
+def validate_scenario_json(body: bytes, book) -> Scenario:
+    """`validate_scenario` straight from the request bytes: pydantic parses and validates in one
+    pass (no intermediate dicts from json.loads), with the same errors."""
+    from chujing.web.errors import pydantic_errors
+
+    try:
+        scenario = Scenario.model_validate_json(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        if first["type"] == "json_invalid":
+            why = (first.get("ctx") or {}).get("error", "not JSON")
+            raise InvalidFacts([{"field": None, "message": f"invalid JSON: {why}"}]) from None
+        if first["type"] == "model_type" and not first["loc"]:
+            raise InvalidFacts([{"field": None, "message": NOT_AN_OBJECT}]) from None
+        raise InvalidFacts(pydantic_errors(exc)) from None
+    return _known_terms(scenario, book)
+
+
+def _known_terms(scenario: Scenario, book) -> Scenario:
+    from chujing.scenario_io import check_vocabulary
+
     try:
         check_vocabulary(scenario, book)
     except InputError as exc:
