@@ -75,3 +75,20 @@ def test_rid_wins_over_card_for_gansu_ids():
             break
     else:  # pragma: no cover
         pytest.skip("no Luhn-valid Gansu ID in range")
+
+
+def test_two_names_without_a_cue_are_both_found():
+    assert found("刘桂英和刘超一起参加了培训。") == {("cn_person_name", "刘桂英"),
+                                                ("cn_person_name", "刘超")}
+    assert found("会上，王伟与李娜都同意了。") == {("cn_person_name", "王伟"),
+                                               ("cn_person_name", "李娜")}
+
+
+@pytest.mark.parametrize("text", [
+    "高血压和糖尿病患者需定期复查。", "王府井和西单一带交通拥堵。", "张家口和承德都下雪了。",
+    "黄金和白银都涨了。", "周一和周二都休息。", "宋朝和明朝都很繁荣。", "白天和黑夜一样热。",
+    "安全和健康是第一位的。", "文化和旅游部发布通知。", "杨梅和荔枝都熟了。", "温度和湿度都正常。",
+    "他和刘超一起参加了培训。",  # one name is not a pair: no cue, not counted
+])
+def test_joined_words_are_not_names(text):
+    assert not {f for f in found(text) if f[0] == "cn_person_name"}

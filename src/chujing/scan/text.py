@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from chujing.scan.detectors import ADDRESS, IDENTIFIERS, NAME, Detector
-from chujing.scan.detectors.person_name import CUE_WORDS
+from chujing.scan.detectors.person_name import CUE_WORDS, PAIR_SEPARATOR, PAIR_WORDS
 from chujing.scan.detectors.special import KEYWORD_CATEGORY
 
 KEYWORD_DETECTOR = "keyword"  # findings are "keyword:<category>"
@@ -57,7 +57,8 @@ PASSES = (
         IDENTIFIERS,
         prefilter_regex=r"\d{3}|@|:|\d\.\d",
     ),
-    TextPass("names", NAME.text_pattern or "", (NAME,), prefilter_words=CUE_WORDS),
+    TextPass("names", NAME.text_pattern or "", (NAME,),
+             prefilter_words=CUE_WORDS + PAIR_WORDS),
     TextPass("addresses", ADDRESS.text_pattern or "", (ADDRESS,),
              prefilter_words=("省", "市", "区", "县", "自治区", "旗", "镇", "乡")),
 )
@@ -86,11 +87,14 @@ def _validate(candidates: pl.DataFrame, detectors: tuple[Detector, ...]) -> list
         hit = value.is_not_null()
         hits = int(hit.sum())
         if hits:
-            found.append(pl.DataFrame({
+            one = pl.DataFrame({
                 "row": shaped["row"].filter(hit),
                 "detector": pl.repeat(detector.id, hits, dtype=pl.Utf8, eager=True),
                 "value": value.filter(hit),
-            }))
+            })
+            if detector is NAME:  # two names joined (刘桂英和刘超…) are one candidate
+                one = one.with_columns(pl.col("value").str.split(PAIR_SEPARATOR)).explode("value")
+            found.append(one)
             # a candidate is one identifier: once validated, no later detector sees it
             remaining = remaining.join(shaped.filter(hit), on=["row", "cand"], how="anti")
     return found

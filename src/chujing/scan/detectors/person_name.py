@@ -51,6 +51,18 @@ _SAYS = r"(?:说|称|表示|认为|要求|提出)"
 TEXT_PATTERN = (rf"{_ROLE}{_TEXT_SURNAME_RE}{_HAN}{{1,2}}?{_AFTER_ROLE}"
                 rf"|{_TEXT_SURNAME_RE}{_HAN}{{1,2}}?{_STRICT}"
                 rf"|{_CLAUSE_START}{_TEXT_SURNAME_RE}{_HAN}{{1,2}}?{_SAYS}")
+# Two names joined without any cue (刘桂英和刘超一起…): each a surname plus one or two common
+# given-name characters, the pair opening a clause and followed by its continuation.
+GIVEN_CHARS = "".join(row[0] for row in read_table("cn_given_name_chars.dat"))
+_GIVEN_NAME = rf"{_TEXT_SURNAME_RE}[{GIVEN_CHARS}]{{1,2}}"
+_JOINED_BY = r"(?:和|与|、|跟|及|同)"
+_PAIR_END = r"(?:一起|一同|都|均|共同|分别|同时|两人|二人|俩|也|是|在|已|将|于|[^\p{Han}]|$)"
+PAIR_PATTERN = rf"{_CLAUSE_START}{_GIVEN_NAME}{_JOINED_BY}{_GIVEN_NAME}{_PAIR_END}"
+PAIR_WORDS = ("和", "与", "、", "跟", "及", "同")
+PAIR_SEPARATOR = "\x1f"  # a pair's two names in one value, split by the text pass
+TEXT_PATTERN = rf"{PAIR_PATTERN}|{TEXT_PATTERN}"
+_EXTRACT_PAIR = (rf"^{_CLAUSE_START}({_GIVEN_NAME}){_JOINED_BY}({_GIVEN_NAME}){_PAIR_END}$")
+
 _EXTRACT_ROLE = rf"^{_ROLE}({_TEXT_SURNAME_RE}{_HAN}{{1,2}}?){_AFTER_ROLE}"
 _EXTRACT_CUE = rf"^({_TEXT_SURNAME_RE}{_HAN}{{1,2}}?){_STRICT}$"
 _EXTRACT_SAYS = rf"^{_CLAUSE_START}({_TEXT_SURNAME_RE}{_HAN}{{1,2}}?){_SAYS}$"
@@ -64,10 +76,13 @@ def validate(values: pl.Series) -> pl.Series:
 
 
 def validate_text(values: pl.Series) -> pl.Series:
-    frame = staged(values, {"a": pl.col("s").str.extract(_EXTRACT_ROLE, 1),
+    pair = pl.col("s").str.extract_groups(_EXTRACT_PAIR)
+    frame = staged(values, {"p": pl.concat_str(pair.struct[0], pl.lit(PAIR_SEPARATOR),
+                                               pair.struct[1]),
+                            "a": pl.col("s").str.extract(_EXTRACT_ROLE, 1),
                             "b": pl.col("s").str.extract(_EXTRACT_CUE, 1),
                             "c": pl.col("s").str.extract(_EXTRACT_SAYS, 1)})
-    return frame.select(pl.coalesce("a", "b", "c").alias("s"))["s"].alias(values.name)
+    return frame.select(pl.coalesce("p", "a", "b", "c").alias("s"))["s"].alias(values.name)
 
 
 def mask(value: str) -> str:
