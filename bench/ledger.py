@@ -4,7 +4,9 @@
     python bench/ledger.py --keys 2000000     # a quick run
     python bench/ledger.py --pg postgresql://chujing:chujing@127.0.0.1:5432/chujing
 
-Targets (issue 5): recording 1M new keys into 20M ≤ 10 s on SQLite; `ledger status` at 20M ≤ 1 s.
+Targets (issue 5): recording 1M new keys into 20M ≤ 10 s on SQLite — every record, so three are
+recorded in a row and the slowest is the figure; `ledger status` at 20M ≤ 1 s — as a cold
+`chujing ledger status` process (three runs, the median is the figure).
 
 The base ledger is built from random 16-byte keys in transfers of 1M persons (10% sensitive),
 dated through 2025, and kept in bench/data/ (gitignored) for later runs; each run records into a
@@ -75,34 +77,45 @@ def measure(url: str, cli_url: str, n: int) -> dict:
     from chujing.rulebook import default_rulebook
 
     book = default_rulebook()
-    out = {}
+    out: dict = {}
     with open_ledger(url) as led:
-        keys = _keys(CHUNK, seed=10_000 + n)  # new persons
-        t0 = time.perf_counter()
-        res = _record(led, "bench-new-1M", date(2025, 11, 3), keys)
-        out["record_1M_new_s"] = time.perf_counter() - t0
-        assert res.new_persons["personal_information"] == CHUNK, res
+        # Every record must hold the target, not only the first: three in a row, each 1M new.
+        each = []
+        for i, day in enumerate((date(2025, 11, 3), date(2025, 11, 4), date(2025, 11, 5))):
+            keys = _keys(CHUNK, seed=10_000 + n + i)  # new persons
+            t0 = time.perf_counter()
+            res = _record(led, f"bench-new-1M-{i}", day, keys)
+            each.append(round(time.perf_counter() - t0, 3))
+            assert res.new_persons["personal_information"] == CHUNK, res
+        out["record_1M_new_s"] = each
+        out["record_1M_new_max_s"] = max(each)
         half = _keys(CHUNK // 2, seed=0) + _keys(CHUNK // 2, seed=20_000 + n)  # half already in
         t0 = time.perf_counter()
         res = _record(led, "bench-half-known-1M", date(2025, 11, 10), half)
         out["record_1M_half_known_s"] = time.perf_counter() - t0
+        assert res.new_persons["personal_information"] == CHUNK // 2, res
         t0 = time.perf_counter()
         st = integration.status(led, book, date(2025, 12, 31))
         out["status_in_process_s"] = time.perf_counter() - t0
         out["persons_counted"] = st["counts"]["personal_information"]
+        assert out["persons_counted"] == n + 3 * CHUNK + CHUNK // 2, st["counts"]
         t0 = time.perf_counter()
         led.void("bench-half-known-1M", "bench")
         out["void_1M_s"] = time.perf_counter() - t0
     if led.dialect == "sqlite":  # the CLI must not pay for checkpointing the writes above
         _checkpoint(Path(url))
     env = {**os.environ, "CHUJING_KEY": KEY_HEX}
-    t0 = time.perf_counter()
-    proc = subprocess.run([str(Path(sys.executable).parent / "chujing"), "ledger", "status", "--ledger",
-                           cli_url, "--year", "2025", "--format", "json"], capture_output=True,
-                          text=True, env=env, check=False)
-    out["status_cli_s"] = time.perf_counter() - t0
-    if proc.returncode != 0:
-        out["status_cli_error"] = proc.stderr.strip()[-300:]
+    cli = [str(Path(sys.executable).parent / "chujing"), "ledger", "status", "--ledger", cli_url,
+           "--year", "2025", "--format", "json"]
+    runs = []
+    for _ in range(3):  # each a new process: imports, rulebook, ledger opened from scratch
+        t0 = time.perf_counter()
+        proc = subprocess.run(cli, capture_output=True, text=True, env=env, check=False)
+        runs.append(round(time.perf_counter() - t0, 3))
+        if proc.returncode != 0:
+            out["status_cli_error"] = proc.stderr.strip()[-300:]
+    out["status_cli_s"] = runs
+    out["status_cli_median_s"] = sorted(runs)[1]
     return out
 
 
@@ -116,6 +129,7 @@ def run_sqlite(n: int, log) -> dict:
     for suffix in ("", "-wal", "-shm"):
         Path(str(work) + suffix).unlink(missing_ok=True)
     _checkpoint(base)
+    _vacuum_if_sparse(base, log)
     shutil.copyfile(base, work)
     try:
         return measure(str(work), str(work), n)
@@ -129,6 +143,19 @@ def _checkpoint(path: Path) -> None:
 
     con = sqlite3.connect(path)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+
+
+def _vacuum_if_sparse(path: Path, log) -> None:
+    """A base made before migration 0002 keeps its dropped index's pages free: give them back."""
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    free, total = (con.execute(f"PRAGMA {p}").fetchone()[0] for p in ("freelist_count", "page_count"))
+    if free * 4 > total:
+        t0 = time.perf_counter()
+        con.execute("VACUUM")
+        log(f"  vacuumed the base ({free:,} of {total:,} pages free), {time.perf_counter() - t0:.1f} s")
     con.close()
 
 
@@ -174,6 +201,7 @@ def main() -> None:
     if args.pg:
         log(f"PostgreSQL, base of {args.keys:,} keys")
         results["postgresql"] = run_pg(args.pg, args.keys, log)
+    results["targets"] = {"record_1M_new_max_s (SQLite)": 10.0, "status_cli_median_s (SQLite)": 1.0}
     print(json.dumps(results, indent=2))
 
 

@@ -94,8 +94,10 @@ class Conn:
             return sql
         return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
 
-    def execute(self, sql: str, params: dict[str, Any] | list[dict[str, Any]] | None = None) -> Result:
-        cur = self.raw.cursor()
+    def execute(self, sql: str, params: dict[str, Any] | list[dict[str, Any]] | None = None,
+                binary: bool = False) -> Result:
+        """`binary`: PostgreSQL sends the results in binary form (a bytea as is, not as hex)."""
+        cur = self.raw.cursor(binary=True) if binary and self.dialect != "sqlite" else self.raw.cursor()
         if isinstance(params, list):
             cur.executemany(self._sql(sql), params)
         elif params:

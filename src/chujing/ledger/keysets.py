@@ -74,7 +74,7 @@ def counted_runs(ledger, conn, kinds, start: date, end: date,
          "x": -1 if exclude_seq is None else exclude_seq}).all()
     for seq, kind, day in listed:
         blob = conn.execute(text("SELECT keys FROM transfer_keys WHERE transfer_seq = :s AND kind = :k"),
-                            {"s": seq, "k": kind}).scalar_one()
+                            {"s": seq, "k": kind}, binary=True).scalar_one()
         yield int(kind), _as_date(day).toordinal(), Keys(bytes(blob))
 
 

@@ -335,7 +335,7 @@ class Ledger:
             if dedup and not exempt:
                 runs = [(int(k), bytes(b)) for k, b in conn.execute(text(
                     "SELECT kind, keys FROM transfer_keys WHERE transfer_seq = :s ORDER BY kind"),
-                    {"s": seq})]
+                    {"s": seq}, binary=True)]
                 self._take_from_tally(conn, runs, _as_date(day), seq)
             conn.execute(text("UPDATE transfers SET voided_at = :at, void_reason = :r WHERE seq = :seq"),
                          {"at": self.value(datetime.now(UTC)), "r": reason.strip(), "seq": seq})
