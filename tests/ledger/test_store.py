@@ -266,3 +266,19 @@ def test_person_keys_must_be_16_bytes(ledger):
         record(ledger, "bad", date(2025, 2, 1), [b"short"])
     assert pk(1) != pk(2)
     assert ledger.transfers() == []
+
+
+def test_named_parameters_become_psycopg_ones_and_casts_stay():
+    from chujing.ledger.db import Conn
+
+    pg = Conn(None, "postgresql")
+    assert pg._sql("SELECT :a::bytea, '50%', x FROM t WHERE y = :b_2") == \
+        "SELECT %(a)s::bytea, '50%%', x FROM t WHERE y = %(b_2)s"
+    assert Conn(None, "sqlite")._sql("SELECT :a") == "SELECT :a"
+
+
+def test_displayed_urls_hide_the_password():
+    from chujing.ledger.store import display_url
+
+    assert display_url("postgresql+psycopg://u:secret@h:5432/db") == "postgresql+psycopg://u:***@h:5432/db"
+    assert display_url("sqlite:////tmp/x.sqlite") == "sqlite:////tmp/x.sqlite"
