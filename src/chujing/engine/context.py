@@ -34,7 +34,7 @@ def base_facts(s: Scenario) -> dict[str, Any]:
         "processor.procurement_affects_national_security": p.procurement_affects_national_security,
         "processor.processing_affects_national_security": p.processing_affects_national_security,
         "transfer.scenario": t.scenario,
-        "transfer.grounds": frozenset(str(g) for g in t.grounds),
+        "transfer.grounds": frozenset(map(str, t.grounds)),
         "transfer.domestic_data_added": t.domestic_data_added,
         "transfer.foreign_authority_request": t.foreign_authority_request,
         "transfer.core_data": t.core_data,
@@ -53,7 +53,7 @@ def base_facts(s: Scenario) -> dict[str, Any]:
 def item_facts(base: dict[str, Any], item: DataItem) -> dict[str, Any]:
     f = dict(base)
     if item.grounds is not None:
-        f["transfer.grounds"] = frozenset(str(g) for g in item.grounds)
+        f["transfer.grounds"] = frozenset(map(str, item.grounds))
     idf = item.important_data
     notified = idf.notified if idf else None
     f.update({

@@ -114,18 +114,22 @@ def run_pass(rs: RuleSet, items: list[DataItem], item_facts: list[dict[str, Any]
     counts = _current_counts(items, excluded, tally, totals, pops, mods)
     # Phase 2: every route rule on every item, with the year's counts.
     out: list[ItemResult] = []
-    for it, f, exc in zip(items, item_facts, excluded, strict=True):
-        f["count.pi"] = counts["pi"]
-        f["count.spi"] = counts["spi"]
-        pop, mod = f.get("item.population"), f.get("item.modality")
-        unsure = counts["unsure_groups"]
-        f["count.population"] = _group(counts["by_population"], pop, unsure)
-        f["count.population_spi"] = _group(counts["by_population_spi"], pop, unsure)
-        f["count.modality_spi"] = _group(counts["by_modality_spi"], mod, unsure)
-        out.append(_decide_item(rs, str(it.kind), f, exc))
-    routes = [r.route for r in out]
-    overall = None if any(r is None for r in routes) else max(
-        routes, key=ROUTE_ORDER.__getitem__, default="exempt")
+    pi, spi, unsure = counts["pi"], counts["spi"], counts["unsure_groups"]
+    by_pop, by_pop_spi, by_mod_spi = (counts["by_population"], counts["by_population_spi"],
+                                      counts["by_modality_spi"])
+    overall: str | None = "exempt"
+    for f, exc, pop, mod in zip(item_facts, excluded, pops, mods, strict=True):
+        f["count.pi"] = pi
+        f["count.spi"] = spi
+        f["count.population"] = _group(by_pop, pop, unsure)
+        f["count.population_spi"] = _group(by_pop_spi, pop, unsure)
+        f["count.modality_spi"] = _group(by_mod_spi, mod, unsure)
+        res = _decide_item(rs, f["item.kind"], f, exc)
+        out.append(res)
+        if res.route is None:
+            overall = None
+        elif overall is not None and ROUTE_ORDER[res.route] > ROUTE_ORDER[overall]:
+            overall = res.route
     return PassResult(out, counts, overall)
 
 

@@ -98,17 +98,32 @@ ALWAYS = Condition(evaluate=lambda _facts: True, facts=frozenset(), comparisons=
 
 
 def compile_condition(raw: Any, fact_types: Mapping[str, dict], words: Mapping[str, set[str]],
-                      path: str = "when") -> Condition:
-    """Compile a YAML condition. `fact_types` maps fact name → its spec from vocabulary.yaml."""
+                      path: str = "when", memo: dict[int, tuple[Any, Condition]] | None = None) -> Condition:
+    """Compile a YAML condition. `fact_types` maps fact name → its spec from vocabulary.yaml.
+
+    `memo` (one per load) compiles a shared part once: an FTZ list's gates are ANDed into each of
+    its items, and its "not on the list" exemption repeats every item."""
     if raw is None:
         return ALWAYS
+    if memo is not None:
+        hit = memo.get(id(raw))
+        if hit is not None and hit[0] is raw:
+            return hit[1]
+        cond = _compile(raw, fact_types, words, path, memo)
+        memo[id(raw)] = (raw, cond)  # the raw part is kept so its id is not reused
+        return cond
+    return _compile(raw, fact_types, words, path, memo)
+
+
+def _compile(raw: Any, fact_types: Mapping[str, dict], words: Mapping[str, set[str]],
+             path: str, memo: dict | None) -> Condition:
     if not isinstance(raw, dict) or len(raw) != 1:
         raise ConditionError("a condition is a mapping with exactly one key", path)
     ((key, value),) = raw.items()
     if key in ("all", "any"):
         if not isinstance(value, list) or not value:
             raise ConditionError(f"'{key}' takes a non-empty list", f"{path}.{key}")
-        parts = [compile_condition(v, fact_types, words, f"{path}.{key}[{i}]")
+        parts = [compile_condition(v, fact_types, words, f"{path}.{key}[{i}]", memo)
                  for i, v in enumerate(value)]
         fns = tuple(p.evaluate for p in parts)
         evaluate = _all(fns) if key == "all" else _any(fns)
@@ -119,7 +134,7 @@ def compile_condition(raw: Any, fact_types: Mapping[str, dict], words: Mapping[s
             leaves=tuple(leaf for p in parts for leaf in p.leaves),
         )
     if key == "not":
-        inner = compile_condition(value, fact_types, words, f"{path}.not")
+        inner = compile_condition(value, fact_types, words, f"{path}.not", memo)
         fn = inner.evaluate
 
         def negate(facts: Facts) -> Tri:

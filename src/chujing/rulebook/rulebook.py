@@ -207,6 +207,7 @@ def load_rulebook(data_dir: Path | str | None = None) -> Rulebook:
     instruments: dict[str, Instrument] = {}
     instrument_files: dict[str, Path] = {}
     raw_rules = {r.id: r for _, rf in parsed for r in rf.rules}
+    compiled_parts: dict = {}
     for path, rf in parsed:
         inst = rf.instrument
         if inst.id in instruments:
@@ -219,7 +220,8 @@ def load_rulebook(data_dir: Path | str | None = None) -> Rulebook:
                 raise RulebookError(f"rule id is used twice (also in {rules[rule.id].file})",
                                     file=str(path), line=rule_line(path, i, "id"), rule=rule.id, field="id")
             try:
-                cond = compile_condition(_composed_when(rule, raw_rules, path, i), facts, word_sets)
+                cond = compile_condition(_composed_when(rule, raw_rules, path, i), facts, word_sets,
+                                         memo=compiled_parts)
             except ConditionError as exc:
                 raise RulebookError(str(exc), file=str(path), line=rule_line(path, i, "when"),
                                     rule=rule.id, field=exc.path) from None
