@@ -106,3 +106,15 @@ def test_random_strings_agree(detector_id, data):
     values = data.draw(st.lists(st.one_of(st.none(), st.text(alphabet, max_size=24)),
                                 min_size=1, max_size=40))
     check(detector_id, values)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(
+    st.sampled_from("1aＡ１＠－\u3000 中文\uff5e\uff5f\uff00\u3001"), max_size=20)), min_size=1,
+    max_size=30))
+def test_fold_width_kernel_matches_replace_many(values):
+    from chujing.scan.normalise import _FULL, _HALF
+
+    series = pl.Series("c", values, dtype=pl.Utf8)
+    assert fold_width(series).to_list() == series.str.replace_many(_FULL, _HALF).to_list()
+    assert series.to_list() == values  # the input is left as it was

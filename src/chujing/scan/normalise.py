@@ -19,6 +19,14 @@ EMPTY_VALUES = sorted({v for p in _PLACEHOLDERS for v in (p, p.upper(), p.capita
 
 def fold_width(values: pl.Series) -> pl.Series:
     """Full-width ASCII variants to ASCII; cheap no-op when a column has none."""
+    from chujing.scan.fast import full_width_rows
+
+    rows = full_width_rows(values)
+    if rows is not None:  # a kernel found the cells to fold: fold only those
+        if rows.size == 0:
+            return values
+        index = pl.Series(rows, dtype=pl.UInt32)
+        return values.clone().scatter(index, values.gather(index).str.replace_many(_FULL, _HALF))
     non_ascii = values.str.len_bytes() != values.str.len_chars()
     if not non_ascii.any() or not values.filter(non_ascii).str.contains(FULL_WIDTH_PATTERN).any():
         return values

@@ -65,9 +65,10 @@ class PersonAccumulator:
         """`rows`: key (null when the row has no identifier) and flags, one row per data row."""
         keyed = rows.filter(pl.col("key").is_not_null())
         self.unkeyed_rows_with_pi += rows.height - keyed.height
-        batch = keyed.group_by("key").agg(pl.col("flags").bitwise_or())
-        self._pending.append(batch)
-        self._pending_rows += batch.height
+        # Rows wait as they are: most keys of a batch are distinct, so grouping each batch
+        # would cost as much as the merge that groups them anyway.
+        self._pending.append(keyed)
+        self._pending_rows += keyed.height
         # Merge when the pending rows reach the merged table's size: amortised linear work.
         if self._pending_rows > max(1_000_000, self._persons.height):
             self._merge()

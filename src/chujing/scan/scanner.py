@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from chujing.errors import InputError
@@ -136,27 +137,24 @@ class _Batch:
 
     def __init__(self, height: int) -> None:
         self.height = height
-        self.flags = pl.zeros(height, dtype=pl.UInt32, eager=True).alias("flags")
+        self.flags = np.zeros(height, dtype=np.uint32)  # OR of category bits, per row
         # Candidate keys per rank; structured first, so a column beats free text of equal rank.
         self.keys: dict[int, list[pl.Series]] = {}
         self.points: list[pl.DataFrame] = []
         self.organisations = 0
 
     def add_flags(self, mask: pl.Series, bits: int | pl.Series) -> None:
-        frame = pl.DataFrame({"f": self.flags, "m": mask.fill_null(False)})
-        add = pl.lit(bits, dtype=pl.UInt32) if isinstance(bits, int) else pl.lit(bits)
-        self.flags = frame.select(
-            pl.when(pl.col("m")).then(pl.col("f") | add).otherwise(pl.col("f")).alias("flags")
-        )["flags"]
+        where = mask.fill_null(False).to_numpy()
+        if isinstance(bits, int):
+            self.flags[where] |= np.uint32(bits)
+        else:
+            self.flags[where] |= bits.cast(pl.UInt32).to_numpy()[where]
 
     def add_key(self, rank: int, keys: pl.Series) -> None:
         self.keys.setdefault(rank, []).append(keys)
 
     def scatter_flags(self, rows: pl.Series, bits: pl.Series) -> None:
-        agg = pl.DataFrame({"row": rows, "b": bits}).group_by("row").agg(
-            pl.col("b").bitwise_or())
-        current = self.flags.gather(agg["row"])
-        self.flags = self.flags.scatter(agg["row"], current | agg["b"])
+        np.bitwise_or.at(self.flags, rows.to_numpy(), bits.cast(pl.UInt32).to_numpy())
 
     def scatter_key(self, rank: int, rows: pl.Series, keys: pl.Series) -> None:
         first = pl.DataFrame({"row": rows, "k": keys}).unique("row", keep="first",
@@ -319,7 +317,7 @@ class Scanner:
             batch.add_key(KEY_RANKS["name_address"],
                           "name_address:" + names + "|" + addresses)
         keys = batch.row_keys()
-        rows = pl.DataFrame({"key": keys, "flags": batch.flags})
+        rows = pl.DataFrame({"key": keys, "flags": pl.Series(batch.flags, dtype=pl.UInt32)})
         rows = rows.filter((pl.col("flags") > 0) | pl.col("key").is_not_null())
         self.persons.add(rows)
         for points in batch.points:

@@ -21,7 +21,6 @@ import polars as pl
 
 from chujing.scan.detectors import bank_card, email, location, network, phone, resident_id
 from chujing.scan.detectors.base import Detector, keep_where
-from chujing.scan.normalise import fold_width
 
 VALID, DEFER = 1, 2
 Buffers = tuple[np.ndarray, ...]
@@ -92,24 +91,40 @@ def _keep(raw: pl.Series, array, mask: np.ndarray) -> pl.Series:
     return keep_where(raw, pl.Series(mask))
 
 
-def has_kernel(detector: Detector) -> bool:
-    return detector.id in _RUNNERS and _kernels() is not None
-
-
-def validate_column(detector: Detector, hinted: bool, raw: pl.Series) -> pl.Series:
-    """Normalised value per cell of an unfolded column, or null (as the Polars validator)."""
-    slow = detector.validate_hinted if hinted else detector.validate
-    run = _RUNNERS.get(detector.id)
-    k = _kernels() if run else None
-    if k is None or raw.dtype != pl.Utf8 or len(raw) == 0:
-        return slow(fold_width(raw)).alias(raw.name)
+def _status(k, kernel: Callable, raw: pl.Series, *args) -> tuple[object, np.ndarray]:
     import pyarrow as pa
 
     array = raw.to_arrow(compat_level=pl.CompatLevel.newest())
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     status = np.empty(len(raw), dtype=np.uint8)
-    run(k, hinted, _buffers(array), status)
+    kernel(k, *args, _buffers(array), status)
+    return array, status
+
+
+def full_width_rows(values: pl.Series) -> np.ndarray | None:
+    """Indices of the cells holding full-width forms, or None without the kernels."""
+    k = _kernels()
+    if k is None or values.dtype != pl.Utf8:
+        return None
+    _, status = _status(k, lambda k, b, out: k.full_width(*b, out), values)
+    return np.flatnonzero(status == VALID)
+
+
+def has_kernel(detector: Detector) -> bool:
+    return detector.id in _RUNNERS and _kernels() is not None
+
+
+def validate_column(detector: Detector, hinted: bool, raw: pl.Series) -> pl.Series:
+    """Normalised value per cell of an unfolded column, or null (as the Polars validator)."""
+    from chujing.scan.normalise import fold_width
+
+    slow = detector.validate_hinted if hinted else detector.validate
+    run = _RUNNERS.get(detector.id)
+    k = _kernels() if run else None
+    if k is None or raw.dtype != pl.Utf8 or len(raw) == 0:
+        return slow(fold_width(raw)).alias(raw.name)
+    array, status = _status(k, run, raw, hinted)
     out = _keep(raw, array, status == VALID)
     deferred = np.flatnonzero(status == DEFER)
     if deferred.size:

@@ -340,3 +340,29 @@ def gps(v32, vu8, data, starts, valid, out):
             out[i] = _gps_cell(vu8, 16 * i + 4, n)
         else:
             out[i] = _gps_cell(data, _start(v32, starts, i), n)
+
+
+@njit(**_INLINE)
+def _full_width_cell(buf, s, n):
+    """Holds U+FF01-FF5E (EF BC 81-BF, EF BD 80-9E) or the ideographic space (E3 80 80)."""
+    for k in range(n - 2):
+        b = buf[s + k]
+        if b == 0xEF:
+            c, d = buf[s + k + 1], buf[s + k + 2]
+            if (c == 0xBC and d >= 0x81) or (c == 0xBD and d <= 0x9E):
+                return VALID
+        elif b == 0xE3 and buf[s + k + 1] == 0x80 and buf[s + k + 2] == 0x80:
+            return VALID
+    return INVALID
+
+
+@njit(**_JIT)
+def full_width(v32, vu8, data, starts, valid, out):
+    for i in range(out.size):
+        n = v32[4 * i]
+        if _absent(valid, i):
+            out[i] = INVALID
+        elif n <= 12:
+            out[i] = _full_width_cell(vu8, 16 * i + 4, n)
+        else:
+            out[i] = _full_width_cell(data, _start(v32, starts, i), n)
