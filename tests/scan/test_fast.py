@@ -18,7 +18,10 @@ from chujing.scan.fast import has_kernel, validate_column
 from chujing.scan.normalise import fold_width
 from tests.scan import gen
 
-FAST = ["cn_resident_id", "cn_mobile", "bank_card", "ipv4", "email", "gps"]
+FAST = ["cn_resident_id", "cn_mobile", "bank_card", "ipv4", "email", "gps", "cn_person_name"]
+NAMES = ["王伟", "李秀英", "欧阳娜娜", "司马光", "诸葛亮", "张", "王小明明", "欧阳", "和平", "阿卜杜·热合曼",
+         "伟王", "明天", "㐀伟", "王𠀀", "王 伟", " 李娜 ", "王\u3000伟", "Zhang Wei", "王伟1", "王·伟",
+         "上官婉儿", "上官", "公孙胜利啊", "李娜·", "司徒"]
 
 
 def reference(detector_id: str, hinted: bool, values: pl.Series) -> pl.Series:
@@ -47,6 +50,7 @@ def _genuine(rng: random.Random) -> dict[str, list[str]]:
                                                            for _ in range(300)],
         "ipv4": [".".join(str(rng.randrange(300)) for _ in range(4)) for _ in range(300)],
         "email": [f"user{rng.randrange(999)}@mail{rng.randrange(9)}.com" for _ in range(300)],
+        "cn_person_name": NAMES * 10,
         "gps": [f"{rng.uniform(-95, 95):.{rng.choice([3, 4, 6])}f},"
                 f"{rng.uniform(-185, 185):.{rng.choice([4, 6])}f}" for _ in range(300)],
     }
@@ -95,11 +99,12 @@ _ALPHABETS = {
     "ipv4": "0123456789.",
     "email": "abcAB0._%+-@ .",
     "gps": "0123456789.,- ",
+    "cn_person_name": "王李欧阳司马明伟天·\u3000 a㐀",
 }
 
 
 @pytest.mark.parametrize("detector_id", FAST)
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(data=st.data())
 def test_random_strings_agree(detector_id, data):
     alphabet = _ALPHABETS[detector_id]

@@ -19,7 +19,15 @@ from functools import cache
 import numpy as np
 import polars as pl
 
-from chujing.scan.detectors import bank_card, email, location, network, phone, resident_id
+from chujing.scan.detectors import (
+    bank_card,
+    email,
+    location,
+    network,
+    person_name,
+    phone,
+    resident_id,
+)
 from chujing.scan.detectors.base import Detector, keep_where
 
 VALID, DEFER = 1, 2
@@ -48,7 +56,26 @@ def _rid(k, hinted: bool, buffers: Buffers, out: np.ndarray) -> None:
     k.resident_id(*buffers, _province_table(), int(resident_id.EARLIEST_BIRTH), latest, out)
 
 
+@cache
+def _surname_tables() -> tuple[np.ndarray, np.ndarray]:
+    single = np.zeros(0x9FF0 - 0x4E00, dtype=np.bool_)
+    for surname in person_name.SINGLE:
+        if 0x4E00 <= ord(surname) < 0x9FF0:
+            single[ord(surname) - 0x4E00] = True
+    compound = np.array([ord(c[0]) * 65536 + ord(c[1]) for c in person_name.COMPOUND
+                         if len(c) == 2], dtype=np.int64)
+    return single, compound
+
+
+def _name(k, hinted: bool, buffers: Buffers, out: np.ndarray) -> None:
+    if any(len(c) != 2 for c in person_name.COMPOUND):  # the kernel knows two-character ones
+        out[:] = DEFER
+        return
+    k.person_name(*buffers, *_surname_tables(), out)
+
+
 _RUNNERS: dict[str, Callable] = {
+    person_name.DETECTOR.id: _name,
     resident_id.DETECTOR.id: _rid,
     phone.MOBILE.id: lambda k, hinted, b, out: k.mobile(*b, out),
     bank_card.DETECTOR.id: lambda k, hinted, b, out: k.luhn_digits(*b, 16, 19, out),

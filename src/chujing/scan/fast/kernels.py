@@ -366,3 +366,45 @@ def full_width(v32, vu8, data, starts, valid, out):
             out[i] = _full_width_cell(vu8, 16 * i + 4, n)
         else:
             out[i] = _full_width_cell(data, _start(v32, starts, i), n)
+
+
+@njit(**_INLINE)
+def _name_cell(buf, s, n, single, compound):
+    """Surname + one or two Han characters, every character in U+4E00-9FEF and 3 UTF-8 bytes;
+    anything else (spaces, middle dots, rarer ideographs) defers."""
+    if n == 0 or n % 3 != 0:
+        return DEFER if n else INVALID
+    chars = n // 3
+    first = 0
+    second = 0
+    for c in range(chars):
+        b0, b1, b2 = buf[s + 3 * c], buf[s + 3 * c + 1], buf[s + 3 * c + 2]
+        if b0 < 0xE0 or b0 > 0xEF or b1 < 0x80 or b1 > 0xBF or b2 < 0x80 or b2 > 0xBF:
+            return DEFER
+        cp = ((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F)
+        if cp < 0x4E00 or cp > 0x9FEF:
+            return DEFER
+        if c == 0:
+            first = cp
+        elif c == 1:
+            second = cp
+    if (chars == 2 or chars == 3) and single[first - 0x4E00]:
+        return VALID
+    if chars == 3 or chars == 4:
+        pair = first * 65536 + second
+        for k in range(compound.size):
+            if compound[k] == pair:
+                return VALID
+    return INVALID
+
+
+@njit(**_JIT)
+def person_name(v32, vu8, data, starts, valid, single, compound, out):
+    for i in range(out.size):
+        n = v32[4 * i]
+        if _absent(valid, i):
+            out[i] = INVALID
+        elif n <= 12:
+            out[i] = _name_cell(vu8, 16 * i + 4, n, single, compound)
+        else:
+            out[i] = _name_cell(data, _start(v32, starts, i), n, single, compound)
