@@ -282,3 +282,29 @@ def test_displayed_urls_hide_the_password():
 
     assert display_url("postgresql+psycopg://u:secret@h:5432/db") == "postgresql+psycopg://u:***@h:5432/db"
     assert display_url("sqlite:////tmp/x.sqlite") == "sqlite:////tmp/x.sqlite"
+
+
+def test_keyset_sorts_and_dedups_and_keeps_a_keyset_as_it_is():
+    from chujing.ledger.store import keyset
+
+    rnd = random.Random(3)
+    shared = rnd.randbytes(8)
+    ks = [shared + rnd.randbytes(8) for _ in range(300)] + [rnd.randbytes(16) for _ in range(300)]
+    ks += ks[:50]  # duplicates
+    want = b"".join(sorted(set(ks)))
+    assert keyset(ks) == want
+    assert keyset(want) == want
+    assert keyset(want[:16] + want) == want  # a duplicate at the start is not "sorted"
+    assert keyset(list(reversed(ks))) == want
+
+
+def test_merge_positions_equal_searchsorted():
+    import numpy as np
+
+    from chujing.ledger.keysets import _left_positions
+
+    rng = np.random.default_rng(2)
+    for n, m in ((0, 5), (5, 0), (1000, 300), (300, 1000)):
+        run = np.sort(rng.integers(0, 50, n).astype(np.uint64))  # many equal values
+        needles = np.sort(rng.integers(0, 55, m).astype(np.uint64))
+        assert _left_positions(run, needles).tolist() == np.searchsorted(run, needles).tolist()

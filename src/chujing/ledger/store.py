@@ -73,6 +73,10 @@ def keyset(keys) -> bytes:
         raise InputError("person keys must be 16-byte hashes", field="person_key")
     if not raw:
         return b""
+    halves = np.frombuffer(raw, dtype=">u8")  # big-endian: integer order = byte order
+    hi, lo = halves[0::2], halves[1::2]
+    if bool(np.all((hi[1:] > hi[:-1]) | ((hi[1:] == hi[:-1]) & (lo[1:] > lo[:-1])))):
+        return bytes(raw)  # already a keyset (as `integration` hands them over): no second sort
     arr = np.frombuffer(raw, dtype=np.dtype((np.void, 16)))
     return np.unique(arr).tobytes()
 
