@@ -30,11 +30,13 @@ from chujing.engine.context import base_facts, history_facts, is_pi, item_facts
 from chujing.engine.evaluate import PassResult, run_pass, tally_history, window_start
 from chujing.engine.explain import COUNTER_LABELS, explanation, figures
 from chujing.errors import InputError, RulebookError
-from chujing.facts import DataKind, Scenario
+from chujing.facts import PI_KINDS, Scenario
 from chujing.rulebook import ROUTE_ORDER, Rulebook, default_rulebook
 from chujing.rulebook.rulebook import CompiledRule, RuleSet
 
 MAX_ASSIGNMENTS = 512
+_PATHWAYS = {None: Pathway.needs_information, **{str(p): p for p in Pathway}}
+PI_KIND_NAMES = frozenset(str(k) for k in PI_KINDS)
 COUNT_EXTREMES = (0, 10**9)
 COUNTERS = ("count.pi", "count.spi", "count.population", "count.population_spi", "count.modality_spi")
 
@@ -67,21 +69,22 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
         overall = possible[0] if len(possible) == 1 else None
     else:
         overall = first.overall
-    pathway = Pathway(overall) if overall else Pathway.needs_information
+    pathway = _PATHWAYS[overall]
 
     item_decisions = _item_decisions(items, first, rs)
     for i, (route, decided) in resolved.items():
         item_decisions[i].route = route
         item_decisions[i].decided_by = decided
     counts = _counts_out(rs, day, tally, first)
+    kinds = {f["item.kind"] for f in facts}
     decision_facts = {
         "decision.route": overall,
-        "decision.any_pi": any(is_pi(it.kind) for it in items),
-        "decision.any_important_data": any(it.kind == DataKind.important_data for it in items),
+        "decision.any_pi": not kinds.isdisjoint(PI_KIND_NAMES),
+        "decision.any_important_data": "important_data" in kinds,
         "decision.any_export": bool(items),
-        "decision.any_notified_important_data": any(
-            it.kind == DataKind.important_data and it.important_data is not None
-            and it.important_data.notified is True for it in items),
+        "decision.any_notified_important_data": "important_data" in kinds and any(
+            f["item.kind"] == "important_data" and f["item.important_data_notified"] is True
+            for f in facts),
     }
     around = risks.Around(book, rs, day, scenario, base, [r.facts for r in first.items],
                           [r.results for r in first.items], decision_facts)
