@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -140,8 +141,12 @@ def run_wrk(port: int, token: str, mode: str, path: str, duration: int, connecti
                       encoding="utf-8")
     cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s",
            "--latency", "-s", str(script), f"http://127.0.0.1:{port}{path}"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60).stdout
-    return parse_wrk(out) | {"raw": out}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    r = parse_wrk(out)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return r | {"client_cpu_us_per_request": cpu / max(r["requests"], 1) * 1e6, "raw": out}
 
 
 def _ms(text: str) -> float:
@@ -167,6 +172,29 @@ def parse_wrk(out: str) -> dict:
     }
 
 
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            todo += [int(c) for c in task.read_text().split()]
+    return out
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU of the server and its workers so far (Linux /proc): the cost per request
+    that the machine's other load does not change, unlike latency."""
+    ticks = 0
+    for p in _descendants(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -181,7 +209,9 @@ def bench_server(server: str, args, modes: list[str], path: str) -> dict:
         for mode in modes:
             # Warm up: imports, rulebook, first requests in every worker.
             run_wrk(port, token, mode, path, 3, 20, 1, home)
+            cpu = server_cpu_seconds(proc.pid)
             r = run_wrk(port, token, mode, path, args.duration, args.connections, args.threads, home)
+            r["server_cpu_us_per_request"] = (server_cpu_seconds(proc.pid) - cpu) / max(r["requests"], 1) * 1e6
             r["load_average"] = load_average()
             results[mode] = r
             ok = r["p99_ms"] < 50 and r["non_2xx"] == 0 and r["socket_errors"] == 0
@@ -189,7 +219,9 @@ def bench_server(server: str, args, modes: list[str], path: str) -> dict:
                   f"{r['rps']:,.0f} req/s; p50 {r['p50_ms']:.1f} ms, p90 {r['p90_ms']:.1f} ms, "
                   f"p99 {r['p99_ms']:.1f} ms; non-2xx {r['non_2xx']}, socket errors "
                   f"{r['socket_errors']} [{'meets' if ok else 'misses'} target p99 < 50 ms, "
-                  f"no errors] (load average {r['load_average']})", flush=True)
+                  f"no errors]; CPU per request: server {r['server_cpu_us_per_request']:.0f} µs, "
+                  f"wrk {r['client_cpu_us_per_request']:.0f} µs "
+                  f"(load average {r['load_average']})", flush=True)
     finally:
         proc.terminate()
         try:

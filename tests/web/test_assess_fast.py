@@ -7,12 +7,11 @@ import json
 import random
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from chujing.web import create_app
-from chujing.web.assess_fast import AssessFront
 from chujing.web.services import InvalidFacts, validate_scenario, validate_scenario_json
-from tests.web.conftest import EXAMPLES, make_settings
+from tests.web.conftest import EXAMPLES
 from tests.web.test_api import SAAS, SHOP, as_json
 
 
@@ -90,10 +89,11 @@ def test_bad_bodies_fail_the_same_way_on_both_paths(app, body):
         assert new[0]["field"] is None
 
 
-def test_the_framework_route_gives_the_same_bytes(home, app, auth):
-    """The documented FastAPI route (validation, dependencies) without the AssessFront middleware."""
-    plain_app = create_app(make_settings(home))
-    plain_app.user_middleware = [m for m in plain_app.user_middleware if m.cls is not AssessFront]
+def test_the_framework_route_gives_the_same_bytes(app, auth):
+    """The documented FastAPI route (validation, dependencies), without ChujingApp's shortcut."""
+    async def plain_app(scope, receive, send):
+        await FastAPI.__call__(app, scope, receive, send)
+
     with TestClient(app) as front, TestClient(plain_app) as plain:
         for query in ("", "?as_of=2024-01-15", "?detail=summary", "?as_of=nope", "?save=maybe"):
             a = front.post(f"/v1/assess{query}", json=as_json(SAAS), headers=auth)
@@ -172,3 +172,16 @@ def test_answers_carry_the_security_headers(client, auth):
 
 def test_other_methods_on_the_path_go_to_the_framework(client, auth):
     assert client.get("/v1/assess", headers=auth).status_code == 405
+
+
+def test_an_engine_crash_is_json_500_without_traceback(client, auth, monkeypatch, caplog):
+    import chujing.web.assess_fast as fast
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(fast, "decide", broken)
+    r = client.post("/v1/assess", json=as_json(SAAS), headers=auth)
+    assert r.status_code == 500
+    assert r.json()["error"]["message"].startswith("internal error (RuntimeError)")
+    assert "secret detail" not in r.text

@@ -65,7 +65,7 @@ async def assess_route(
                     "them) and counts, without the trace, obligations, headroom, risks and "
                     "notes")] = "full",
 ) -> Response:
-    # create_app's AssessFront answers this path before the framework sees it (assess_fast.py);
+    # ChujingApp answers this path before the framework sees it (assess_fast.py);
     # the route documents it and answers the same way when the router is used on its own.
     return AnsweredRaw(_web(request))
 

@@ -10,7 +10,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import MutableHeaders
 
-from chujing.web.assess_fast import AssessFront
+from chujing.web.assess_fast import PATH as ASSESS_PATH
+from chujing.web.assess_fast import handle as handle_assess
 from chujing.web.auth import SessionCodec
 from chujing.web.services import DecisionCache
 from chujing.web.settings import WebSettings
@@ -29,7 +30,20 @@ class WebState:
     cache: DecisionCache = field(default_factory=DecisionCache)
 
 
-def create_app(settings: WebSettings | None = None) -> FastAPI:
+class ChujingApp(FastAPI):
+    """`POST /v1/assess` goes straight to its handler (assess_fast.py), before the framework's
+    middleware, routing and dependencies, which cost more than a cached answer; the rest as usual."""
+
+    web: WebState
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and scope["path"] == ASSESS_PATH and scope["method"] == "POST":
+            await handle_assess(self.web, scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+
+def create_app(settings: WebSettings | None = None) -> ChujingApp:
     from chujing import __version__
     from chujing.rulebook import default_rulebook, load_rulebook
     from chujing.web import api, errors, pages
@@ -40,7 +54,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     store = WebStore(settings.db_path)
     secret = settings.secret or load_or_create_secret(settings.home)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    app = FastAPI(
+    app = ChujingApp(
         title="chujing",
         version=__version__,
         summary="China outbound data transfer (数据出境) rules engine",
@@ -62,8 +76,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_middleware(SecurityHeaders)
-    # Outermost of ours: POST /v1/assess skips routing, dependencies and the middleware above.
-    app.add_middleware(AssessFront, web=app.state.web)
+    app.web = app.state.web
     return app
 
 

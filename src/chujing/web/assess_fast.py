@@ -4,11 +4,13 @@ Under load every microsecond a request spends is queueing time for the callers b
 framework's routing, dependency solving, thread-pool hop for the token check and a
 BaseHTTPMiddleware task group cost ~1.5 ms a request, ten times the cached answer itself, so this
 handler does the same work (token, body limit, cache, validation, engine) without them. The
-FastAPI route in api.py stays for the OpenAPI schema and answers through the same `handle()`.
+FastAPI route in api.py stays for the OpenAPI schema and answers through the same `handle()`;
+`ChujingApp` (app.py) sends the path here before any middleware.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -28,6 +30,8 @@ from chujing.web.services import (
     validate_scenario_json,
 )
 from chujing.web.summary import decision_summary
+
+log = logging.getLogger("chujing.web")
 
 PATH = "/v1/assess"
 JSON_HEADERS = [(b"content-type", b"application/json"), (b"x-content-type-options", b"nosniff"),
@@ -49,9 +53,22 @@ _TYPES = {"as_of": TypeAdapter(date), "save": TypeAdapter(bool), "ledger": TypeA
           "detail": TypeAdapter(Literal["full", "summary"])}
 
 
+_SEEN: dict[bytes, Options] = {}  # callers repeat a handful of query strings
+
+
 def parse_options(query: bytes) -> Options:
     if not query:
         return DEFAULT
+    opts = _SEEN.get(query)
+    if opts is None:
+        opts = _parse_options(query)
+        if len(_SEEN) >= 1024:
+            _SEEN.clear()
+        _SEEN[query] = opts
+    return opts
+
+
+def _parse_options(query: bytes) -> Options:
     values, errors = {}, []
     for name, raw in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
         if name in _TYPES:  # unknown parameters are ignored, as FastAPI does
@@ -158,20 +175,10 @@ async def handle(web, scope, receive, send) -> None:
             status, out = 413, dumps(error_body(413, f"body larger than {limit} bytes"))
         except ClientGone:  # nobody is left to answer
             status, out = 400, b"{}"
+        except Exception as exc:  # as errors.install's handler: JSON, no traceback to the caller
+            log.exception("internal error on POST %s", PATH)
+            status, out = 500, dumps(error_body(500, f"internal error ({type(exc).__name__}); "
+                                                     "the server log has the details"))
     headers = [*JSON_HEADERS, (b"content-length", str(len(out)).encode()), *extra]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": out})
-
-
-class AssessFront:
-    """Pure ASGI middleware: `POST /v1/assess` goes to `handle`, everything else to the app."""
-
-    def __init__(self, app, web) -> None:
-        self.app = app
-        self.web = web
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] == "http" and scope["path"] == PATH and scope["method"] == "POST":
-            await handle(self.web, scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
