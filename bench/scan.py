@@ -95,14 +95,17 @@ def _distinct_persons(data: str) -> tuple[int, int]:
     """Rows and distinct persons keyed ID > mobile > e-mail, as the scanner keys them.
 
     Each column is validated by the scanner's column path (numba kernels, Polars for the rest);
-    a weaker identifier is looked at only on the rows the stronger ones left unkeyed, and keys
-    are deduplicated per kind (the kinds are disjoint) per batch, then once at the end.
+    a weaker identifier is looked at only on the rows the stronger ones left unkeyed. Kinds are
+    disjoint, so each is deduplicated on its own, ID and mobile numbers as integers (the 17
+    leading digits determine an ID's check character): hashing integers is far cheaper.
     """
     import polars as pl
 
     from chujing.scan.detectors import email, phone, resident_id
     from chujing.scan.fast import validate_column
 
+    as_int = {"id_number": lambda k: k.str.slice(0, 17).cast(pl.UInt64),
+              "phone": lambda k: k.cast(pl.UInt64), "email": lambda k: k}
     kinds = [("id_number", resident_id.DETECTOR), ("phone", phone.MOBILE),
              ("email", email.DETECTOR)]
     seen: dict[str, list[pl.Series]] = {column: [] for column, _ in kinds}
@@ -112,7 +115,7 @@ def _distinct_persons(data: str) -> tuple[int, int]:
         rows += frame.height
         for column, detector in kinds:
             keys = validate_column(detector, True, frame[column])
-            seen[column].append(keys.drop_nulls().unique())
+            seen[column].append(as_int[column](keys.drop_nulls()))
             frame = frame.filter(keys.is_null())
             if frame.height == 0:
                 break
