@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from chujing.scan.detectors import ADDRESS, IDENTIFIERS, NAME, Detector
@@ -78,9 +79,10 @@ def _validate(candidates: pl.DataFrame, detectors: tuple[Detector, ...]) -> list
     for detector in detectors:
         if remaining.height == 0:
             break
-        shaped = remaining
+        shaped, where = remaining, None
         if detector.text_shape:
-            shaped = remaining.filter(pl.col("cand").str.contains(detector.text_shape))
+            where = remaining["cand"].str.contains(detector.text_shape).fill_null(False)
+            shaped = remaining.filter(where)
             if shaped.height == 0:
                 continue
         value = detector.validate_text(shaped["cand"])
@@ -96,7 +98,12 @@ def _validate(candidates: pl.DataFrame, detectors: tuple[Detector, ...]) -> list
                 one = one.with_columns(pl.col("value").str.split(PAIR_SEPARATOR)).explode("value")
             found.append(one)
             # a candidate is one identifier: once validated, no later detector sees it
-            remaining = remaining.join(shaped.filter(hit), on=["row", "cand"], how="anti")
+            taken = hit.to_numpy()
+            if where is not None:
+                taken_all = np.zeros(remaining.height, dtype=np.bool_)
+                taken_all[np.flatnonzero(where.to_numpy())[taken]] = True
+                taken = taken_all
+            remaining = remaining.filter(pl.Series(~taken))
     return found
 
 
