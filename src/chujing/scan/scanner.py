@@ -157,10 +157,11 @@ class _Batch:
         np.bitwise_or.at(self.flags, rows.to_numpy(), bits.cast(pl.UInt32).to_numpy())
 
     def scatter_key(self, rank: int, rows: pl.Series, keys: pl.Series) -> None:
-        first = pl.DataFrame({"row": rows, "k": keys}).unique("row", keep="first",
-                                                              maintain_order=True)
-        aligned = pl.Series("k", [None] * self.height, dtype=pl.Utf8)
-        self.add_key(rank, aligned.scatter(first["row"], first["k"]))
+        """Each row's first key of this rank (in finding order), aligned to the batch."""
+        positions = rows.to_numpy()
+        _, first = np.unique(positions, return_index=True)
+        aligned = pl.Series("k", dtype=pl.Utf8).extend_constant(None, self.height)
+        self.add_key(rank, aligned.scatter(positions[first], keys.gather(first)))
 
     def row_keys(self) -> pl.Series:
         ordered = [s for rank in sorted(self.keys) for s in self.keys[rank]]
