@@ -139,7 +139,7 @@ class _Batch:
         self.height = height
         self.flags = np.zeros(height, dtype=np.uint32)  # OR of category bits, per row
         # Candidate keys per rank; structured first, so a column beats free text of equal rank.
-        self.keys: dict[int, list[pl.Series]] = {}
+        self.keys: dict[int, list[tuple[str, pl.Series]]] = {}
         self.points: list[pl.DataFrame] = []
         self.organisations = 0
 
@@ -150,8 +150,9 @@ class _Batch:
         else:
             self.flags[where] |= bits.cast(pl.UInt32).to_numpy()[where]
 
-    def add_key(self, rank: int, keys: pl.Series) -> None:
-        self.keys.setdefault(rank, []).append(keys)
+    def add_key(self, rank: int, keys: pl.Series, prefix: str = "") -> None:
+        """Candidate keys of a rank; `prefix` (the key type) is added to the winners only."""
+        self.keys.setdefault(rank, []).append((prefix, keys))
 
     def scatter_flags(self, rows: pl.Series, bits: pl.Series) -> None:
         np.bitwise_or.at(self.flags, rows.to_numpy(), bits.cast(pl.UInt32).to_numpy())
@@ -164,11 +165,15 @@ class _Batch:
         self.add_key(rank, aligned.scatter(positions[first], keys.gather(first)))
 
     def row_keys(self) -> pl.Series:
-        ordered = [s for rank in sorted(self.keys) for s in self.keys[rank]]
+        ordered = [key for rank in sorted(self.keys) for key in self.keys[rank]]
         if not ordered:
-            return pl.Series("key", [None] * self.height, dtype=pl.Utf8)
-        frame = pl.DataFrame({f"k{i}": s for i, s in enumerate(ordered)})
-        return frame.select(pl.coalesce(frame.columns).alias("key"))["key"]
+            return pl.Series("key", dtype=pl.Utf8).extend_constant(None, self.height)
+        frame = pl.DataFrame({f"k{i}": s for i, (_, s) in enumerate(ordered)})
+        # One concatenation for the winning keys, not one per candidate column.
+        prefix = pl.coalesce([pl.when(pl.col(f"k{i}").is_not_null()).then(pl.lit(p))
+                              for i, (p, _) in enumerate(ordered)])
+        return frame.select(pl.concat_str(prefix, pl.coalesce(frame.columns))
+                            .alias("key"))["key"]
 
 
 class Scanner:
@@ -197,7 +202,7 @@ class Scanner:
         else:
             batch.organisations += int(hit.sum())
         if det.key_type and not self.options.person_key:
-            batch.add_key(KEY_RANKS[det.key_type], det.key_type + ":" + values)
+            batch.add_key(KEY_RANKS[det.key_type], values, prefix=det.key_type + ":")
         if det.id == "gps":
             batch.points.append(pl.DataFrame({"row": pl.int_range(batch.height, eager=True,
                                                                   dtype=pl.UInt32),
@@ -315,8 +320,8 @@ class Scanner:
         if self.options.person_key:
             batch.add_key(0, self._custom_key(frame))
         elif names is not None and addresses is not None:
-            batch.add_key(KEY_RANKS["name_address"],
-                          "name_address:" + names + "|" + addresses)
+            batch.add_key(KEY_RANKS["name_address"], names + "|" + addresses,
+                          prefix="name_address:")
         keys = batch.row_keys()
         rows = pl.DataFrame({"key": keys, "flags": pl.Series(batch.flags, dtype=pl.UInt32)})
         rows = rows.filter((pl.col("flags") > 0) | pl.col("key").is_not_null())
