@@ -193,7 +193,8 @@ class Decision:
     # Questions: a list, or a function that adds those asked around the transfer on first use.
     _questions: Any
     items: list[ItemDecision]
-    counts: dict[str, Any]
+    # The counting window's figures: a dict, or a function that writes it on first use.
+    _counts: Any
     possible_pathways: list[str] = field(default_factory=list)
     # Risks and notes: lists, or one function that builds both on first use.
     _risks_notes: Any = field(default_factory=lambda: ([], []))
@@ -211,6 +212,12 @@ class Decision:
         if callable(self._risks_notes):
             self._risks_notes = self._risks_notes()
         return self._risks_notes
+
+    @property
+    def counts(self) -> dict[str, Any]:
+        if callable(self._counts):
+            self._counts = self._counts()
+        return self._counts
 
     @property
     def questions(self) -> list[Question]:

@@ -75,7 +75,6 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
     for i, (route, decided) in resolved.items():
         item_decisions[i].route = route
         item_decisions[i].decided_by = decided
-    counts = _counts_out(rs, day, tally, first)
     kinds = {f["item.kind"] for f in facts}
     decision_facts = {
         "decision.route": overall,
@@ -94,7 +93,8 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
         _findings=partial(_findings, book, rs, day, first),
         _obligations=partial(around.obligations, partial(_obligations, book, rs, base, first, decision_facts)),
         _headroom=partial(_headroom, book, rs, base, first, overall),
-        _questions=partial(_all_questions, questions, around), items=item_decisions, counts=counts,
+        _questions=partial(_all_questions, questions, around), items=item_decisions,
+        _counts=partial(_counts_out, rs, day, tally, first),
         possible_pathways=possible if len(possible) > 1 else [],
         _risks_notes=partial(_risks_and_notes, book, day, scenario, tally, first, around, notes),
     )

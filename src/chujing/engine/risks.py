@@ -230,7 +230,6 @@ class Around:
     decision_facts: dict[str, Any]
 
     def __post_init__(self) -> None:
-        self._p = _prepare(self.rs)
         self._ctx: dict[bool, list[tuple[int | None, dict[str, Any]]]] = {}
         self._built: tuple[list[Risk], list[dict[str, str]]] | None = None
 
@@ -244,6 +243,10 @@ class Around:
             self._rule_risks()
             self._built = (self.risks, self.notes)
         return self._built
+
+    @property
+    def _p(self) -> _Prepared:
+        return _prepare(self.rs)
 
     def _contexts(self, per_item: bool) -> list[tuple[int | None, dict[str, Any]]]:
         ctx = self._ctx.get(per_item)
