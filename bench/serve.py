@@ -20,6 +20,7 @@ at the end.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -247,12 +248,17 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("needs wrk: apt-get install wrk")
     servers = list(SERVERS) if args.server == "both" else [args.server]
+    if "granian" in servers and importlib.util.find_spec("granian") is None:
+        print("granian is not installed (pip install granian): measuring uvicorn only")
+        servers.remove("granian")
     modes = ["unique", "repeat"] if args.mode == "both" else [args.mode]
     path = "/v1/assess" + ("?detail=summary" if args.detail == "summary" else "")
     print(f"POST {path}: wrk -t{args.threads} -c{args.connections} -d{args.duration}s on loopback; "
           f"{args.workers} worker(s); cores: {os.cpu_count()}; load average {load_average()}; "
           f"target p99 < 50 ms with no errors", flush=True)
     results = {server: bench_server(server, args, modes, path) for server in servers}
+    if not results:
+        raise SystemExit("no server to measure")
     print(json.dumps({srv: {mode: {k: v for k, v in r.items() if k != "raw"} for mode, r in res.items()}
                       for srv, res in results.items()}))
 

@@ -1,10 +1,11 @@
-"""`chujing token …` and `chujing serve --help`."""
+"""`chujing token …` and `chujing serve`."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from chujing.cli import app
@@ -38,5 +39,52 @@ def test_token_errors_are_one_line(home):
 def test_serve_help():
     r = CliRunner().invoke(app, ["serve", "--help"])
     assert r.exit_code == 0
-    for opt in ("--host", "--port", "--ledger", "--no-auth", "--max-upload"):
+    for opt in ("--host", "--port", "--ledger", "--no-auth", "--max-upload", "--server"):
         assert opt in r.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("server,workers", [("uvicorn", 1), ("uvicorn", 2), ("granian", 2)])
+def test_serve_answers_assess(home, server, workers):
+    """`chujing serve` for real on loopback: the token check and an assessment, per server."""
+    import json
+    import os
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    if server == "granian":
+        pytest.importorskip("granian")
+    token, _ = WebStore(home / "web.sqlite").create_token("serve-test")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "chujing", "serve", "--port", str(port),
+                             "--server", server, "--workers", str(workers)],
+                            env={**os.environ, "CHUJING_HOME": str(home)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2).close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
+                time.sleep(0.2)
+        body = json.dumps({"as_of": "2026-01-05", "transfer": {"data": [
+            {"kind": "personal_information", "subjects": 5, "grounds": ["contract"]}]}}).encode()
+        req = urllib.request.Request(f"{base}/v1/assess?detail=summary", data=body, method="POST",
+                                     headers={"Authorization": f"Bearer {token}",
+                                              "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            assert json.loads(r.read())["detail"] == "summary"
+        req.remove_header("Authorization")
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(req, timeout=30)
+        assert err.value.code == 401
+    finally:
+        proc.terminate()
+        proc.wait(30)
