@@ -158,12 +158,15 @@ def test_keyset_lookup_matches_a_set_including_shared_first_halves():
         return out + [b"\0" * 16, b"\xff" * 16]
     run = pool(3000)
     needles = pool(3000) + run[::7] + [k[:15] + bytes([k[15] ^ 1]) for k in run[::11]]
-    run_ks, needle_ks = keyset(run), keyset(needles)
-    got = found_in(Keys(needle_ks), Keys(run_ks))
-    members = {run_ks[i:i + 16] for i in range(0, len(run_ks), 16)}
-    want = [needle_ks[i:i + 16] in members for i in range(0, len(needle_ks), 16)]
-    assert got.tolist() == want
-    assert 0 < sum(want) < len(want)
+    # Sizes alike (merge), a small run (its keys looked up among the needles), few needles
+    # (binary searches).
+    for run_part, needle_part in ((run, needles), (run[::40], needles), (run, needles[::40])):
+        run_ks, needle_ks = keyset(run_part), keyset(needle_part)
+        got = found_in(Keys(needle_ks), Keys(run_ks))
+        members = {run_ks[i:i + 16] for i in range(0, len(run_ks), 16)}
+        want = [needle_ks[i:i + 16] in members for i in range(0, len(needle_ks), 16)]
+        assert got.tolist() == want
+        assert 0 < sum(want) < len(want)
     assert not found_in(Keys(needle_ks), Keys(b"")).any()
 
 

@@ -35,31 +35,44 @@ class Keys:
 
 def found_in(needles: Keys, run: Keys) -> np.ndarray:
     """For each key of `needles`, whether `run` holds it (both sorted keysets)."""
-    n = len(run)
-    if not n or not len(needles):
-        return np.zeros(len(needles), dtype=bool)
-    i = _left_positions(run.hi, needles.hi)
+    if len(run) * 8 < len(needles):  # a small run: look its keys up among the needles instead
+        hit, at = _locate(needles, run)
+        out = np.zeros(len(needles), dtype=bool)
+        out[at[hit]] = True
+        return out
+    return _locate(run, needles)[0]
+
+
+def _locate(keys: Keys, queries: Keys) -> tuple[np.ndarray, np.ndarray]:
+    """For each query, whether `keys` holds it and, where it does, at which index."""
+    n = len(keys)
+    if not n or not len(queries):
+        return np.zeros(len(queries), dtype=bool), np.zeros(len(queries), dtype=np.int64)
+    if len(queries) * 8 < n:  # few queries: binary searches touch less than a merge
+        i = np.searchsorted(keys.hi, queries.hi)
+    else:
+        i = _left_positions(keys.hi, queries.hi)
     np.minimum(i, n - 1, out=i)
-    same_hi = run.hi[i] == needles.hi
-    hit = same_hi & (run.lo[i] == needles.lo)
+    same_hi = keys.hi[i] == queries.hi
+    hit = same_hi & (keys.lo[i] == queries.lo)
     # Keys sharing their first 8 bytes sit next to each other: step on while the first half
     # still matches (astronomically rare with keyed hashes, but exactness must not depend on it).
     todo = same_hi & ~hit
     while todo.any():
         i = np.where(todo, i + 1, i)
-        ok = todo & (i < n)
+        todo &= i < n
         j = np.minimum(i, n - 1)
-        todo = ok & (run.hi[j] == needles.hi)
-        hit |= todo & (run.lo[j] == needles.lo)
+        todo &= keys.hi[j] == queries.hi
+        hit |= todo & (keys.lo[j] == queries.lo)
         todo &= ~hit
-    return hit
+    return hit, i
 
 
 def _left_positions(run_hi: np.ndarray, needle_hi: np.ndarray) -> np.ndarray:
     """`np.searchsorted(run_hi, needle_hi)` for two sorted arrays, as one merge: a stable sort
     of the two end to end (timsort merges two runs in linear time) puts each needle after the
     run's elements less than it and before those equal; counting those gives its position
-    (~3x faster than the binary searches)."""
+    (~3x faster than binary searches when the two are of like size)."""
     merged = np.argsort(np.concatenate([needle_hi, run_hi]), kind="stable")
     at = np.flatnonzero(merged < len(needle_hi))  # where the needles landed, in their order
     return at - np.arange(len(at))  # minus the needles before: the run's elements before
