@@ -169,11 +169,12 @@ class _Batch:
         if not ordered:
             return pl.Series("key", dtype=pl.Utf8).extend_constant(None, self.height)
         frame = pl.DataFrame({f"k{i}": s for i, (_, s) in enumerate(ordered)})
-        # One concatenation for the winning keys, not one per candidate column.
-        prefix = pl.coalesce([pl.when(pl.col(f"k{i}").is_not_null()).then(pl.lit(p))
-                              for i, (p, _) in enumerate(ordered)])
-        return frame.select(pl.concat_str(prefix, pl.coalesce(frame.columns))
-                            .alias("key"))["key"]
+        # The first present candidate wins; its type is prefixed in the same expression.
+        key = pl.lit(None, dtype=pl.Utf8)
+        for i, (prefix, _) in reversed(list(enumerate(ordered))):
+            column = pl.col(f"k{i}")
+            key = pl.when(column.is_not_null()).then(pl.lit(prefix) + column).otherwise(key)
+        return frame.select(key.alias("key"))["key"]
 
 
 class Scanner:
