@@ -146,9 +146,10 @@ class _Batch:
     def add_flags(self, mask: pl.Series, bits: int | pl.Series) -> None:
         where = mask.fill_null(False).to_numpy()
         if isinstance(bits, int):
-            self.flags[where] |= np.uint32(bits)
+            self.flags |= np.where(where, np.uint32(bits), np.uint32(0))
         else:
-            self.flags[where] |= bits.cast(pl.UInt32).to_numpy()[where]
+            self.flags |= np.where(where, bits.cast(pl.UInt32).fill_null(0).to_numpy(),
+                                   np.uint32(0)).astype(np.uint32)
 
     def add_key(self, rank: int, keys: pl.Series, prefix: str = "") -> None:
         """Candidate keys of a rank; `prefix` (the key type) is added to the winners only."""
