@@ -84,7 +84,7 @@ class PersonAccumulator:
         self._points.append(points.select(kh=pl.col("key").hash(), ph=pl.col("point").hash()))
         self._points_pending += points.height
         # Cap now and then, not every batch: capping rescans the whole table.
-        if self._points_pending > 2_000_000:
+        if self._points_pending > 1_000_000:
             self._points = [self._cap_points(pl.concat(self._points))]
             self._points_pending = 0
 
@@ -103,22 +103,22 @@ class PersonAccumulator:
             self._pending, self._pending_rows = [], 0
 
     def result(self) -> pl.DataFrame:
-        """key, flags for every distinct person, with the track rule applied."""
+        """key, flags for every distinct person, with the track rule applied (in no order:
+        the manifest orders persons by their hashes)."""
         self._merge()
         persons = self._persons
         if self._points:
             tracked = (
                 self._cap_points(pl.concat(self._points))
                 .group_by("kh").len()
-                .filter(pl.col("len") >= TRACK_MIN_POINTS)
-                .select("kh", track=pl.lit(True))
+                .filter(pl.col("len") >= TRACK_MIN_POINTS)["kh"]
             )
-            persons = persons.with_columns(kh=pl.col("key").hash()).join(
-                tracked, on="kh", how="left").select(
-                "key",
-                flags=pl.when(pl.col("track"))
+            self._points = []
+            # A membership test, not a join: no second copy of the persons' keys.
+            track = persons["key"].hash().is_in(tracked.implode())
+            persons = persons.with_columns(
+                flags=pl.when(track)
                 .then(pl.col("flags") | BIT["whereabouts_tracks"])
                 .otherwise(pl.col("flags"))
-                .cast(pl.UInt32),
-            )
-        return persons.sort("key")
+                .cast(pl.UInt32))
+        return persons

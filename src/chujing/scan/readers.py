@@ -27,7 +27,7 @@ PARQUET_SUFFIXES = {".parquet", ".pq"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 SUPPORTED = CSV_SUFFIXES | PARQUET_SUFFIXES | JSONL_SUFFIXES | EXCEL_SUFFIXES
-BATCH_ROWS = 200_000  # per-batch working memory stays in the low hundreds of MB
+BATCH_ROWS = 100_000  # per-batch working memory stays near a hundred MB
 _CSV_BLOCK = 32 << 20
 
 
