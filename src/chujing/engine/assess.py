@@ -237,28 +237,16 @@ def _findings(book: Rulebook, rs: RuleSet, day: date, first: PassResult) -> list
         c = rs.counting
         out.append(Finding(rule=c.id, kind="counting", citation=c.citation, applies=True,
                            status="in_force", explain=c.summary, note=c.rule.note))
-    by_id = rs.by_id
     for i, res in enumerate(first.items):
-        for rid, v in res.results.items():
-            rule = by_id[rid]
+        for rule, v, status, defeated_by, unknown in _trace_rows(book, rs, res):
+            rid = rule.id
             figs = figures(rule, res.facts) if rule.condition.comparisons else []
-            defeated_by = res.defeated.get(rid, [])
-            if v is None:
-                status = "unknown"
-            elif v and defeated_by:
-                status = "defeated"
-            elif v:
-                status = "applies"
-            else:
-                status = "not_applicable"
-            if v is False and ftz.hidden(book, rule, res.facts):
-                continue
-            unknown = rule.condition.unknown_facts(res.facts) if v is None else []
             out.append(Finding(
                 rule=rid, kind=rule.kind, citation=rule.citation, applies=v, status=status, item=i,
                 route=rule.rule.route, figures=figs,
                 explain=partial(explanation, rule, status, res.facts, figs, book, defeated_by, unknown),
-                defeated_by=defeated_by, unknown_facts=unknown,
+                # Copies: the rows are shared by every item of this class.
+                defeated_by=list(defeated_by), unknown_facts=list(unknown),
                 interpretation=rule.rule.interpretation, note=rule.rule.note,
             ))
     out += ftz.findings(book, day, [res.facts for res in first.items])
@@ -269,6 +257,34 @@ def _findings(book: Rulebook, rs: RuleSet, day: date, first: PassResult) -> list
         out.append(Finding(rule=r.id, kind=r.kind, citation=r.citation, applies=False,
                            status="superseded", route=r.rule.route, explain=partial(_superseded_text, r)))
     return out
+
+
+def _trace_rows(book: Rulebook, rs: RuleSet, res) -> list[tuple]:
+    """(rule, result, status, defeated by, unknown facts) for each rule shown in an item's trace.
+    They depend only on the item's class of facts, so they are kept with its shared outcome."""
+    shared = res.shared
+    if shared is not None and shared[5] is not None:
+        return shared[5]
+    rows = []
+    by_id = rs.by_id
+    for rid, v in res.results.items():
+        rule = by_id[rid]
+        defeated_by = res.defeated.get(rid, [])
+        if v is None:
+            status = "unknown"
+        elif v and defeated_by:
+            status = "defeated"
+        elif v:
+            status = "applies"
+        else:
+            status = "not_applicable"
+        if v is False and ftz.hidden(book, rule, res.facts):
+            continue
+        unknown = rule.condition.unknown_facts(res.facts) if v is None else []
+        rows.append((rule, v, status, defeated_by, unknown))
+    if shared is not None:
+        shared[5] = rows
+    return rows
 
 
 def _superseded_text(r: CompiledRule) -> dict[str, str]:

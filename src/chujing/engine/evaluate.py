@@ -42,6 +42,9 @@ class ItemResult:
     route: str | None  # None: depends on unknown facts
     # The rules that gave the item its route: that route's triggers, or the exemptions (sorted).
     decided: tuple[str, ...] = ()
+    # The outcome as kept in the memo, shared by every item of the same class: [results, effective,
+    # defeated, route, decided, trace rows or None] (the trace rows are filled by engine/assess.py).
+    shared: list | None = None
 
 
 @dataclass
@@ -217,8 +220,8 @@ def _decide_item(rs: RuleSet, kind: str, facts: dict[str, Any], excluded: Tri) -
         hit = _decide_item_uncached(rs, kind, facts)
         if k is not None:
             rs.item_memo.put((kind, k), hit)
-    results, effective, defeated, route, decided = hit
-    return ItemResult(facts, results, effective, defeated, excluded, route, decided)
+    results, effective, defeated, route, decided, _trace = hit
+    return ItemResult(facts, results, effective, defeated, excluded, route, decided, hit)
 
 
 def _decide_item_uncached(rs: RuleSet, kind: str, facts: dict[str, Any]) -> tuple:
@@ -239,7 +242,7 @@ def _decide_item_uncached(rs: RuleSet, kind: str, facts: dict[str, Any]) -> tupl
         route = None
     else:
         route = strictest(by_id[rid] for rid in effective if by_id[rid].kind == "trigger")
-    return results, effective, defeated, route, _deciding(by_id, route, effective)
+    return [results, effective, defeated, route, _deciding(by_id, route, effective), None]
 
 
 def _deciding(by_id: dict[str, CompiledRule], route: str | None, effective: set[str]) -> tuple[str, ...]:
