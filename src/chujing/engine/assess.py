@@ -31,7 +31,7 @@ from chujing.engine.evaluate import PassResult, run_pass, tally_history, window_
 from chujing.engine.explain import COUNTER_LABELS, explanation, figures
 from chujing.errors import InputError, RulebookError
 from chujing.facts import PI_KINDS, Scenario
-from chujing.rulebook import ROUTE_ORDER, Rulebook, default_rulebook
+from chujing.rulebook import ROUTE_ORDER, Rulebook, classes, default_rulebook
 from chujing.rulebook.rulebook import CompiledRule, RuleSet
 
 MAX_ASSIGNMENTS = 512
@@ -351,16 +351,31 @@ def _notes(scenario: Scenario, tally, first: PassResult) -> list[dict[str, str]]
 # --- obligations and headroom ----------------------------------------------------------------
 
 def _obligations(book: Rulebook, rs: RuleSet, base, first: PassResult, dfacts) -> list[Obligation]:
+    table = rs.cache.get("obligations")
+    if table is None:
+        per = [(r, bool(any(f.startswith("item.") for f in r.condition.facts) or (
+            r.rule.deadline and r.rule.deadline.from_.startswith("item.")))) for r in rs.obligations]
+        plans = {p: classes.plan_for([r.condition for r, q in per if q == p]) for p in (False, True)}
+        table = rs.cache["obligations"] = (per, plans, classes.Memo(4096))
+    per, plans, memo = table
+    contexts = {False: [(None, {**base, **dfacts})],
+                True: [(i, {**res.facts, **dfacts}) for i, res in enumerate(first.items)]}
+    # Which obligations hold in each context: the same for every context of the same class.
+    held = {}
+    for p, ctxs in contexts.items():
+        rules = [r for r, q in per if q == p]
+        for item, f in ctxs:
+            k = classes.key(plans[p], f)
+            hit = memo.get((p, k)) if k is not None else None
+            if hit is None:
+                hit = {r.id: r.condition.evaluate(f) for r in rules}
+                if k is not None:
+                    memo.put((p, k), hit)
+            held[(p, item)] = hit
     out: list[Obligation] = []
-    whole = [(None, {**base, **dfacts})]
-    per_items = None
-    for r in rs.obligations:
-        per_item = any(f.startswith("item.") for f in r.condition.facts) or (
-            r.rule.deadline and r.rule.deadline.from_.startswith("item."))
-        if per_item and per_items is None:
-            per_items = [(i, {**res.facts, **dfacts}) for i, res in enumerate(first.items)]
-        for item, f in (per_items if per_item else whole):
-            v = r.condition.evaluate(f)
+    for r, p in per:
+        for item, f in contexts[p]:
+            v = held[(p, item)][r.id]
             if v is False:
                 continue
             out.append(_obligation(book, r, f, item, conditional=v is None))

@@ -69,6 +69,17 @@ def hidden(book: Rulebook, rule: CompiledRule, facts: dict[str, Any]) -> bool:
 
 
 def lists_in_force(book: Rulebook, day: date) -> list[str]:
+    """The FTZ list instruments in force on `day` (cached per rulebook and day; do not change)."""
+    cache = book.__dict__.setdefault("_ftz_lists_by_day", {})
+    hit = cache.get(day)
+    if hit is None:
+        if len(cache) > 4096:
+            cache.clear()
+        hit = cache[day] = _lists_in_force(book, day)
+    return hit
+
+
+def _lists_in_force(book: Rulebook, day: date) -> list[str]:
     out = []
     for inst_id, inst in book.instruments.items():
         if inst.kind != FTZ_KIND:

@@ -93,6 +93,8 @@ class RuleSet:
     by_id: dict[str, CompiledRule] = field(default_factory=dict)
     # Item outcomes by class of facts (engine/evaluate.py).
     item_memo: classes.Memo = field(default_factory=lambda: classes.Memo(2048))
+    # Other engine-side tables and memos for this rule set, by name.
+    cache: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.exemptions + self.triggers}
