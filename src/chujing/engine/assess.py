@@ -91,7 +91,8 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
         pathway=pathway, as_of=day, rulebook_version=book.version, rulebook_hash=book.hash,
         _summary=partial(_summary, pathway, item_decisions, questions, possible, first, book),
         _findings=partial(_findings, book, rs, day, first),
-        _obligations=partial(around.obligations, partial(_obligations, book, rs, base, first, decision_facts)),
+        _obligations=partial(around.obligations, partial(_obligations, book, rs, base, first, decision_facts,
+                                                         [it.route for it in item_decisions])),
         _headroom=partial(_headroom, book, rs, base, first, overall),
         _questions=partial(_all_questions, questions, around), items=item_decisions,
         _counts=partial(_counts_out, rs, day, tally, first),
@@ -350,7 +351,8 @@ def _notes(scenario: Scenario, tally, first: PassResult) -> list[dict[str, str]]
 
 # --- obligations and headroom ----------------------------------------------------------------
 
-def _obligations(book: Rulebook, rs: RuleSet, base, first: PassResult, dfacts) -> list[Obligation]:
+def _obligations(book: Rulebook, rs: RuleSet, base, first: PassResult, dfacts,
+                 item_routes: list[str]) -> list[Obligation]:
     table = rs.cache.get("obligations")
     if table is None:
         per = [(r, bool(any(f.startswith("item.") for f in r.condition.facts) or (
@@ -359,7 +361,8 @@ def _obligations(book: Rulebook, rs: RuleSet, base, first: PassResult, dfacts) -
         table = rs.cache["obligations"] = (per, plans, classes.Memo(4096))
     per, plans, memo = table
     contexts = {False: [(None, {**base, **dfacts})],
-                True: [(i, {**res.facts, **dfacts}) for i, res in enumerate(first.items)]}
+                True: [(i, {**res.facts, **dfacts, "item.route": _known(item_routes[i])})
+                       for i, res in enumerate(first.items)]}
     # Which obligations hold in each context: the same for every context of the same class.
     held = {}
     for p, ctxs in contexts.items():
@@ -380,6 +383,10 @@ def _obligations(book: Rulebook, rs: RuleSet, base, first: PassResult, dfacts) -
                 continue
             out.append(_obligation(book, r, f, item, conditional=v is None))
     return out
+
+
+def _known(route: str) -> str | None:
+    return None if route == "needs_information" else route
 
 
 def _obligation(book: Rulebook, r: CompiledRule, f: dict, item, conditional: bool) -> Obligation:
