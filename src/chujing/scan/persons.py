@@ -84,7 +84,7 @@ class PersonAccumulator:
         self._points.append(points.select(kh=pl.col("key").hash(), ph=pl.col("point").hash()))
         self._points_pending += points.height
         # Cap now and then, not every batch: capping rescans the whole table.
-        if self._points_pending > 1_000_000:
+        if self._points_pending > 2_000_000:
             self._points = [self._cap_points(pl.concat(self._points))]
             self._points_pending = 0
 
