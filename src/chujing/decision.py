@@ -183,22 +183,20 @@ class Decision:
     as_of: date
     rulebook_version: str
     rulebook_hash: str
-    # The summary in zh and en, or a function that writes it on first use.
-    _summary: Any
-    # The trace, obligations and headroom are lists, or functions that build them on first use:
-    # routing a batch need not pay for texts nobody reads.
-    _findings: Any
-    _obligations: Any
-    _headroom: Any
-    # Questions: a list, or a function that adds those asked around the transfer on first use.
-    _questions: Any
     items: list[ItemDecision]
-    # The counting window's figures: a dict, or a function that writes it on first use.
-    _counts: Any
     possible_pathways: list[str] = field(default_factory=list)
-    # Risks and notes: lists, or one function that builds both on first use.
-    _risks_notes: Any = field(default_factory=lambda: ([], []))
     scenario_hash: str | None = None
+    # Everything else is written on first use by `_later` (the engine's, with `summary()`,
+    # `findings()`, `obligations()`, `headroom()`, `questions()`, `counts()` and `risks_notes()`):
+    # routing a batch need not pay for texts nobody reads. Each field below is None until then.
+    _later: Any = None
+    _summary: dict[str, str] | None = None
+    _findings: list[Finding] | None = None
+    _obligations: list[Obligation] | None = None
+    _headroom: list[Headroom] | None = None
+    _questions: list[Question] | None = None
+    _counts: dict[str, Any] | None = None
+    _risks_notes: tuple[list[Risk], list[dict[str, str]]] | None = None
 
     @property
     def risks(self) -> list[Risk]:
@@ -209,44 +207,44 @@ class Decision:
         return self._risks_and_notes()[1]
 
     def _risks_and_notes(self) -> tuple[list[Risk], list[dict[str, str]]]:
-        if callable(self._risks_notes):
-            self._risks_notes = self._risks_notes()
+        if self._risks_notes is None:
+            self._risks_notes = self._later.risks_notes()
         return self._risks_notes
 
     @property
     def counts(self) -> dict[str, Any]:
-        if callable(self._counts):
-            self._counts = self._counts()
+        if self._counts is None:
+            self._counts = self._later.counts()
         return self._counts
 
     @property
     def questions(self) -> list[Question]:
-        if callable(self._questions):
-            self._questions = self._questions()
+        if self._questions is None:
+            self._questions = self._later.questions()
         return self._questions
 
     @property
     def summary(self) -> dict[str, str]:
-        if callable(self._summary):
-            self._summary = self._summary()
+        if self._summary is None:
+            self._summary = self._later.summary()
         return self._summary
 
     @property
     def findings(self) -> list[Finding]:
-        if callable(self._findings):
-            self._findings = self._findings()
+        if self._findings is None:
+            self._findings = self._later.findings()
         return self._findings
 
     @property
     def obligations(self) -> list[Obligation]:
-        if callable(self._obligations):
-            self._obligations = self._obligations()
+        if self._obligations is None:
+            self._obligations = self._later.obligations()
         return self._obligations
 
     @property
     def headroom(self) -> list[Headroom]:
-        if callable(self._headroom):
-            self._headroom = self._headroom()
+        if self._headroom is None:
+            self._headroom = self._later.headroom()
         return self._headroom
 
     def to_dict(self) -> dict[str, Any]:

@@ -75,40 +75,77 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
     for i, (route, decided) in resolved.items():
         item_decisions[i].route = route
         item_decisions[i].decided_by = decided
-    kinds = {f["item.kind"] for f in facts}
-    decision_facts = {
-        "decision.route": overall,
-        "decision.any_pi": not kinds.isdisjoint(PI_KIND_NAMES),
-        "decision.any_important_data": "important_data" in kinds,
-        "decision.any_export": bool(items),
-        "decision.any_notified_important_data": "important_data" in kinds and any(
-            f["item.kind"] == "important_data" and f["item.important_data_notified"] is True
-            for f in facts),
-    }
-    around = risks.Around(book, rs, day, scenario, base, [r.facts for r in first.items],
-                          [r.results for r in first.items], decision_facts)
     return Decision(
         pathway=pathway, as_of=day, rulebook_version=book.version, rulebook_hash=book.hash,
-        _summary=partial(_summary, pathway, item_decisions, questions, possible, first, book),
-        _findings=partial(_findings, book, rs, day, first),
-        _obligations=partial(around.obligations, partial(_obligations, book, rs, base, first, decision_facts,
-                                                         [it.route for it in item_decisions])),
-        _headroom=partial(_headroom, book, rs, base, first, overall),
-        _questions=partial(_all_questions, questions, around), items=item_decisions,
-        _counts=partial(_counts_out, rs, day, tally, first),
-        possible_pathways=possible if len(possible) > 1 else [],
-        _risks_notes=partial(_risks_and_notes, book, day, scenario, tally, first, around, notes),
+        items=item_decisions, possible_pathways=possible if len(possible) > 1 else [],
+        _later=_Later(book, rs, day, scenario, base, tally, first, overall, pathway, item_decisions,
+                      questions, possible, notes),
     )
 
 
-def _all_questions(questions: list[Question], around: risks.Around) -> list[Question]:
-    """The questions that could change the route, then those asked for duties around the transfer."""
-    return questions + around.questions(questions)
+class _Later:
+    """What a decision writes on first use, from the same inputs (see Decision)."""
 
+    __slots__ = ("book", "rs", "day", "scenario", "base", "tally", "first", "overall", "pathway",
+                 "item_decisions", "route_questions", "possible", "notes", "_around", "_dfacts")
 
-def _risks_and_notes(book, day, scenario, tally, first, around, notes) -> tuple[list, list]:
-    risks_found, around_notes = around.built()
-    return risks_found, notes + _notes(scenario, tally, first) + ftz.notes(book, day, first) + around_notes
+    def __init__(self, book, rs, day, scenario, base, tally, first, overall, pathway, item_decisions,
+                 route_questions, possible, notes) -> None:
+        self.book, self.rs, self.day, self.scenario, self.base = book, rs, day, scenario, base
+        self.tally, self.first, self.overall, self.pathway = tally, first, overall, pathway
+        self.item_decisions, self.route_questions = item_decisions, route_questions
+        self.possible, self.notes = possible, notes
+        self._around = self._dfacts = None
+
+    def decision_facts(self) -> dict[str, Any]:
+        if self._dfacts is None:
+            facts = [res.facts for res in self.first.items]
+            kinds = {f["item.kind"] for f in facts}
+            self._dfacts = {
+                "decision.route": self.overall,
+                "decision.any_pi": not kinds.isdisjoint(PI_KIND_NAMES),
+                "decision.any_important_data": "important_data" in kinds,
+                "decision.any_export": bool(facts),
+                "decision.any_notified_important_data": "important_data" in kinds and any(
+                    f["item.kind"] == "important_data" and f["item.important_data_notified"] is True
+                    for f in facts),
+            }
+        return self._dfacts
+
+    def around(self) -> risks.Around:
+        if self._around is None:
+            first = self.first
+            self._around = risks.Around(self.book, self.rs, self.day, self.scenario, self.base,
+                                        [r.facts for r in first.items], [r.results for r in first.items],
+                                        self.decision_facts())
+        return self._around
+
+    def summary(self) -> dict[str, str]:
+        return _summary(self.pathway, self.item_decisions, self.route_questions, self.possible,
+                        self.first, self.book)
+
+    def findings(self) -> list[Finding]:
+        return _findings(self.book, self.rs, self.day, self.first)
+
+    def obligations(self) -> list[Obligation]:
+        return self.around().obligations(partial(
+            _obligations, self.book, self.rs, self.base, self.first, self.decision_facts(),
+            [it.route for it in self.item_decisions]))
+
+    def headroom(self) -> list[Headroom]:
+        return _headroom(self.book, self.rs, self.base, self.first, self.overall)
+
+    def questions(self) -> list[Question]:
+        """The questions that could change the route, then those asked for duties around the transfer."""
+        return self.route_questions + self.around().questions(self.route_questions)
+
+    def counts(self) -> dict[str, Any]:
+        return _counts_out(self.rs, self.day, self.tally, self.first)
+
+    def risks_notes(self) -> tuple[list, list]:
+        risks_found, around_notes = self.around().built()
+        return risks_found, (self.notes + _notes(self.scenario, self.tally, self.first)
+                             + ftz.notes(self.book, self.day, self.first) + around_notes)
 
 
 # --- unknown facts ---------------------------------------------------------------------------
