@@ -498,39 +498,62 @@ def _headroom(book: Rulebook, rs: RuleSet, base, first: PassResult, route: str |
                   "count.population": None, "count.population_spi": None,
                   "count.modality_spi": None})
         contexts.append((f, kind))
+    cands, plan, memo = _headroom_table(rs)
+    passing = []
+    for f, kind in contexts:
+        k = classes.key(plan, f)
+        hit = memo.get((kind, k)) if k is not None else None
+        if hit is None:
+            hit = frozenset(i for i, (r, cmp) in enumerate(cands) if _could_cross(r, cmp, f, kind))
+            if k is not None:
+                memo.put((kind, k), hit)
+        passing.append(hit)
     seen: set[tuple] = set()
     out: list[Headroom] = []
-    for r in rs.triggers:
+    for i, (r, cmp) in enumerate(cands):
         if ROUTE_ORDER[r.rule.route] <= floor:
             continue
-        for cmp in r.condition.comparisons:
-            if cmp.fact not in COUNTERS or cmp.op not in ("at_least", "more_than"):
+        key = (cmp.fact, cmp.threshold, r.id)
+        if key in seen:
+            continue
+        for (f, _kind), ok in zip(contexts, passing, strict=True):
+            if i not in ok:
                 continue
-            key = (cmp.fact, cmp.threshold, r.id)
-            if key in seen:
-                continue
-            for f, kind in contexts:
-                current = f.get(cmp.fact)
-                if kind not in r.rule.scope or current is None:
-                    continue
-                remaining = cmp.remaining(current)
-                if remaining is None:
-                    continue
-                crossing = cmp.threshold if cmp.op == "at_least" else cmp.threshold + 1
-                if r.condition.evaluate({**f, cmp.fact: crossing}) is False:
-                    continue
-                seen.add(key)
-                label = PATHWAY_LABELS[r.rule.route]
-                cl = COUNTER_LABELS[cmp.fact]
-                out.append(Headroom(
-                    counter=cmp.fact, threshold=cmp.threshold, op=cmp.op, wording=cmp.wording,
-                    rule=r.id, route=r.rule.route, current=current, remaining=remaining,
-                    label={"zh": f"{cl['zh']}：当前{current:,}，再出境{remaining:,}人内不触发{label['zh']}（{cmp.wording}）",
-                           "en": f"{cl['en']}: {current:,} now; up to {remaining:,} more before "
-                                 f"{label['en']} ({cmp.wording})"}))
-                break
+            current = f[cmp.fact]
+            remaining = cmp.remaining(current)
+            seen.add(key)
+            label = PATHWAY_LABELS[r.rule.route]
+            cl = COUNTER_LABELS[cmp.fact]
+            out.append(Headroom(
+                counter=cmp.fact, threshold=cmp.threshold, op=cmp.op, wording=cmp.wording,
+                rule=r.id, route=r.rule.route, current=current, remaining=remaining,
+                label={"zh": f"{cl['zh']}：当前{current:,}，再出境{remaining:,}人内不触发{label['zh']}（{cmp.wording}）",
+                       "en": f"{cl['en']}: {current:,} now; up to {remaining:,} more before "
+                             f"{label['en']} ({cmp.wording})"}))
+            break
     out.sort(key=lambda h: (h.counter, h.threshold))
     return out
+
+
+def _headroom_table(rs: RuleSet) -> tuple[list, classes.Plan, classes.Memo]:
+    """Each trigger's not-yet-crossed counter tests, what tells their contexts apart, and a memo."""
+    table = rs.cache.get("headroom")
+    if table is None:
+        cands = [(r, cmp) for r in rs.triggers for cmp in r.condition.comparisons
+                 if cmp.fact in COUNTERS and cmp.op in ("at_least", "more_than")]
+        table = rs.cache["headroom"] = (cands, classes.plan_for(r.condition for r in rs.triggers),
+                                        classes.Memo(4096))
+    return table
+
+
+def _could_cross(r: CompiledRule, cmp, f: dict, kind: str) -> bool:
+    """The test is not yet met here, and meeting it would not leave the rule false. Depends only on
+    the class of `f` (the counter's own points are among the plan's)."""
+    current = f.get(cmp.fact)
+    if kind not in r.rule.scope or current is None or cmp.remaining(current) is None:
+        return False
+    crossing = cmp.threshold if cmp.op == "at_least" else cmp.threshold + 1
+    return r.condition.evaluate({**f, cmp.fact: crossing}) is not False
 
 
 # --- summary ---------------------------------------------------------------------------------
