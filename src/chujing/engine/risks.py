@@ -186,6 +186,8 @@ class _Prepared:
     # what they asked of each class of facts seen so far.
     ask_plans: dict[bool, classes.Plan]
     ask_memo: classes.Memo
+    screening_plan: classes.Plan
+    screening_memo: classes.Memo
 
 
 _PREPARED: dict[int, _Prepared] = {}
@@ -197,10 +199,11 @@ def _prepare(rs: RuleSet) -> _Prepared:
         return hit
     around = [r for r in rs.obligations + rs.risks if _is_around(r)]
     askable = [(r, _per_item(r)) for r in around if r.rule.extra.get("ask") or r.rule.deadline]
+    screening = [r for r in rs.triggers if r.rule.extra.get("screening")]
     prepared = _Prepared(
         rs=rs,
         risks=[(r, _per_item(r), d, fines_figures(d, None)[0]) for r in rs.risks for d in [penalty_data(r)]],
-        screening=[r for r in rs.triggers if r.rule.extra.get("screening")],
+        screening=screening,
         hard_blocks={r.id: r for r in rs.triggers if not r.rule.exemptible and _is_around(r)},
         askable=askable,
         obligations={r.id: r for r in rs.obligations if _is_around(r)},
@@ -209,6 +212,8 @@ def _prepare(rs: RuleSet) -> _Prepared:
             [r.rule.deadline.from_ for r, p in askable if p == per and r.rule.deadline])
             for per in (False, True)},
         ask_memo=classes.Memo(4096),
+        screening_plan=classes.plan_for(r.condition for r in screening),
+        screening_memo=classes.Memo(4096),
     )
     if len(_PREPARED) > 256:  # rule sets live as long as their rulebook; keep the memo small anyway
         _PREPARED.clear()
@@ -275,12 +280,12 @@ class Around:
     def _screening(self) -> None:
         """Screened hard blocks left open by unstated facts (evaluate._screened took them as "no")."""
         groups: dict[frozenset[str], tuple[list[CompiledRule], set[int]]] = {}
-        items = self.scenario.transfer.data
+        open_per_item = [self._open_blocks(f) for f in self.item_facts]
         for r in self._p.screening:
-            for i, (it, f) in enumerate(zip(items, self.item_facts, strict=True)):
-                if str(it.kind) not in r.rule.scope or r.condition.evaluate(f) is not None:
+            for i, open_blocks in enumerate(open_per_item):
+                missing = open_blocks.get(r.id)
+                if missing is None:
                     continue
-                missing = frozenset(r.condition.unknown_facts(f))
                 rules, idx = groups.setdefault(missing, ([], set()))
                 if r not in rules:
                     rules.append(r)
@@ -301,6 +306,19 @@ class Around:
                             f"the route is {label['en']} ({ce})."},
                 figures={"facts": facts, "rules": [r.id for r in rules], "route_if_yes": route,
                          "items": sorted(idx)}))
+
+    def _open_blocks(self, f: dict[str, Any]) -> dict[str, frozenset[str]]:
+        """Screened hard blocks left open for one item, with the facts missing (per class of facts)."""
+        p = self._p
+        kind = f["item.kind"]
+        k = classes.key(p.screening_plan, f)
+        hit = p.screening_memo.get((kind, k)) if k is not None else None
+        if hit is None:
+            hit = {r.id: frozenset(r.condition.unknown_facts(f)) for r in p.screening
+                   if kind in r.rule.scope and r.condition.evaluate(f) is None}
+            if k is not None:
+                p.screening_memo.put((kind, k), hit)
+        return hit
 
     def _rule_risks(self) -> None:
         turnover = self.base.get("processor.turnover_cny")
