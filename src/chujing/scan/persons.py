@@ -83,7 +83,9 @@ class PersonAccumulator:
             return
         self._points.append(points.select(kh=pl.col("key").hash(), ph=pl.col("point").hash()))
         self._points_pending += points.height
-        # Cap now and then, not every batch: capping rescans the whole table.
+        # Cap now and then, not every batch: capping rescans the whole table. (Capping only
+        # when pending points reach the table's size saved 10% of a 10M-row scan's time but
+        # raised its peak from 1.46 to 1.86 GB.)
         if self._points_pending > 2_000_000:
             self._points = [self._cap_points(pl.concat(self._points))]
             self._points_pending = 0
