@@ -276,13 +276,19 @@ def _findings(book: Rulebook, rs: RuleSet, day: date, first: PassResult) -> list
         out.append(Finding(rule=c.id, kind="counting", citation=c.citation, applies=True,
                            status="in_force", explain=c.summary, note=c.rule.note))
     for i, res in enumerate(first.items):
-        for rule, v, status, defeated_by, unknown in _trace_rows(book, rs, res):
+        for row in _trace_rows(book, rs, res):
+            rule, v, status, defeated_by, unknown = row[:5]
             rid = rule.id
-            figs = figures(rule, res.facts) if rule.condition.comparisons else []
+            if rule.condition.comparisons:
+                figs = figures(rule, res.facts)
+                explain = partial(explanation, rule, status, res.facts, figs, book, defeated_by, unknown)
+            else:  # no numbers in it: the text is the same for the whole class
+                figs = []
+                explain = partial(_class_explanation, row, res.facts, book)
             out.append(Finding(
                 rule=rid, kind=rule.kind, citation=rule.citation, applies=v, status=status, item=i,
                 route=rule.rule.route, figures=figs,
-                explain=partial(explanation, rule, status, res.facts, figs, book, defeated_by, unknown),
+                explain=explain,
                 # Copies: the rows are shared by every item of this class.
                 defeated_by=list(defeated_by), unknown_facts=list(unknown),
                 interpretation=rule.rule.interpretation, note=rule.rule.note,
@@ -298,7 +304,7 @@ def _findings(book: Rulebook, rs: RuleSet, day: date, first: PassResult) -> list
 
 
 def _trace_rows(book: Rulebook, rs: RuleSet, res) -> list[tuple]:
-    """(rule, result, status, defeated by, unknown facts) for each rule shown in an item's trace.
+    """[rule, result, status, defeated by, unknown facts, text] for each rule shown in an item's trace.
     They depend only on the item's class of facts, so they are kept with its shared outcome."""
     shared = res.shared
     if shared is not None and shared[5] is not None:
@@ -319,10 +325,18 @@ def _trace_rows(book: Rulebook, rs: RuleSet, res) -> list[tuple]:
         if v is False and ftz.hidden(book, rule, res.facts):
             continue
         unknown = rule.condition.unknown_facts(res.facts) if v is None else []
-        rows.append((rule, v, status, defeated_by, unknown))
+        rows.append([rule, v, status, defeated_by, unknown, None])  # + the text, once written
     if shared is not None:
         shared[5] = rows
     return rows
+
+
+def _class_explanation(row: list, facts: dict, book: Rulebook) -> dict[str, str]:
+    """The explanation of a rule with no numeric test: written once per class of facts."""
+    if row[5] is None:
+        rule, _v, status, defeated_by, unknown = row[:5]
+        row[5] = explanation(rule, status, facts, [], book, defeated_by, unknown)
+    return dict(row[5])
 
 
 def _superseded_text(r: CompiledRule) -> dict[str, str]:
