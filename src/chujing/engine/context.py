@@ -51,12 +51,10 @@ def base_facts(s: Scenario) -> dict[str, Any]:
 
 
 def item_facts(base: dict[str, Any], item: DataItem) -> dict[str, Any]:
-    f = dict(base)
-    if item.grounds is not None:
-        f["transfer.grounds"] = frozenset(map(str, item.grounds))
     idf = item.important_data
     notified = idf.notified if idf else None
-    f.update({
+    f = {
+        **base,
         "item.kind": str(item.kind),
         "item.modality": str(item.modality) if item.modality else None,
         "item.categories": frozenset(item.categories),
@@ -72,7 +70,9 @@ def item_facts(base: dict[str, Any], item: DataItem) -> dict[str, Any]:
         "item.auto_remedy_filed": item.auto_remedy_filed,
         "item.ota_filed_miit": item.ota_filed_miit,
         "item.list_route": item.list_route,
-    })
+    }
+    if item.grounds is not None:
+        f["transfer.grounds"] = frozenset(map(str, item.grounds))
     return f
 
 

@@ -18,7 +18,7 @@ from chujing.rulebook.rulebook import ROUTE_ORDER, CompiledRule, RuleSet
 Tri = bool | None
 
 
-@dataclass
+@dataclass(slots=True)
 class HistoryTally:
     window_start: date | None
     pi: int = 0
@@ -32,7 +32,7 @@ class HistoryTally:
     unsure: list[int] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class ItemResult:
     facts: dict[str, Any]
     results: dict[str, Tri]
@@ -47,7 +47,7 @@ class ItemResult:
     shared: list | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class PassResult:
     items: list[ItemResult]
     counts: dict[str, Any]
