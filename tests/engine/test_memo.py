@@ -123,6 +123,7 @@ def test_numbers_that_are_not_whole_and_unhashable_values():
     plan = classes.plan_for([cond])
     assert classes.key(plan, {"count.pi": 10.5}) != classes.key(plan, {"count.pi": 10})
     assert classes.key(plan, {"count.pi": None}) != classes.key(plan, {"count.pi": 0})
+    assert classes.key(plan, {}) == classes.key(plan, {"count.pi": None})  # not set = unknown
     listed = compile_condition({"item.kind": "general"}, FACT_TYPES, {})
     assert classes.key(classes.plan_for([listed]), {"item.kind": ["not", "hashable"]}) is None
     assert evaluate  # the engine module that keys items by these classes

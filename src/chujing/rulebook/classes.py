@@ -9,10 +9,32 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
-# (facts compared as they are, (numeric fact, points where a test on it turns) ...)
-Plan = tuple[tuple[str, ...], tuple[tuple[str, tuple[int, ...]], ...]]
+
+class Plan:
+    """The facts compared as they are, and each numeric fact with the points where a test on it
+    turns (every test is "v >= p" for one point p)."""
+
+    __slots__ = ("plain", "numeric", "_plain_of", "_numbers_of", "_points")
+
+    def __init__(self, plain: tuple[str, ...], numeric: tuple[tuple[str, tuple[int, ...]], ...]) -> None:
+        self.plain = plain
+        self.numeric = numeric
+        self._plain_of = _getter(plain)
+        self._numbers_of = _getter(tuple(f for f, _p in numeric))
+        self._points = tuple(p for _f, p in numeric)
+
+
+def _getter(names: tuple[str, ...]):
+    """A function giving the values of `names` as a tuple (itemgetter is fastest when all are set)."""
+    if not names:
+        return lambda _facts: ()
+    if len(names) == 1:
+        one = itemgetter(names[0])
+        return lambda facts: (one(facts),)
+    return itemgetter(*names)
 
 
 def plan_for(conditions: Iterable, extra_facts: Iterable[str] = ()) -> Plan:
@@ -26,17 +48,21 @@ def plan_for(conditions: Iterable, extra_facts: Iterable[str] = ()) -> Plan:
                 c.threshold if c.op in ("at_least", "below") else c.threshold + 1)
     plain = tuple(sorted(facts - points.keys()))
     numeric = tuple((f, tuple(sorted(p))) for f, p in sorted(points.items()))
-    return plain, numeric
+    return Plan(plain, numeric)
 
 
 def key(plan: Plan, facts: dict[str, Any]) -> tuple | None:
     """The class of `facts` under `plan`, or None when a value cannot be hashed."""
-    plain, numeric = plan
+    try:
+        values = plan._plain_of(facts)
+        numbers = plan._numbers_of(facts)
+    except KeyError:  # a fact not set at all is unknown, like None
+        values = tuple(map(facts.get, plan.plain))
+        numbers = tuple(facts.get(f) for f, _p in plan.numeric)
     # Whole numbers fall between points; anything else is kept as it is, in a tuple so that a
     # float never equals a class number.
-    classes = tuple([bisect_right(points, v) if type(v) is int else (v,)
-                     for fact, points in numeric for v in (facts.get(fact),)])
-    k = (tuple(map(facts.get, plain)), classes)
+    k = (values, tuple([bisect_right(p, v) if v.__class__ is int else (v,)
+                        for p, v in zip(plan._points, numbers, strict=True)]))
     try:
         hash(k)
     except TypeError:
