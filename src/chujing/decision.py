@@ -198,72 +198,68 @@ class Decision:
     _counts: dict[str, Any] | None = None
     _risks_notes: tuple[list[Risk], list[dict[str, str]]] | None = None
 
+    def _lazy(self, name: str) -> Any:
+        """Field `name` (e.g. `_summary`), written by `_later.<name without the underscore>()` once."""
+        value = getattr(self, name)
+        if value is None:
+            value = getattr(self._later, name[1:])()
+            setattr(self, name, value)
+        return value
+
     @property
     def risks(self) -> list[Risk]:
-        return self._risks_and_notes()[0]
+        return self._lazy("_risks_notes")[0]
 
     @property
     def notes(self) -> list[dict[str, str]]:
-        return self._risks_and_notes()[1]
-
-    def _risks_and_notes(self) -> tuple[list[Risk], list[dict[str, str]]]:
-        if self._risks_notes is None:
-            self._risks_notes = self._later.risks_notes()
-        return self._risks_notes
+        return self._lazy("_risks_notes")[1]
 
     @property
     def counts(self) -> dict[str, Any]:
-        if self._counts is None:
-            self._counts = self._later.counts()
-        return self._counts
+        return self._lazy("_counts")
 
     @property
     def questions(self) -> list[Question]:
-        if self._questions is None:
-            self._questions = self._later.questions()
-        return self._questions
+        return self._lazy("_questions")
 
     @property
     def summary(self) -> dict[str, str]:
-        if self._summary is None:
-            self._summary = self._later.summary()
-        return self._summary
+        return self._lazy("_summary")
 
     @property
     def findings(self) -> list[Finding]:
-        if self._findings is None:
-            self._findings = self._later.findings()
-        return self._findings
+        return self._lazy("_findings")
 
     @property
     def obligations(self) -> list[Obligation]:
-        if self._obligations is None:
-            self._obligations = self._later.obligations()
-        return self._obligations
+        return self._lazy("_obligations")
 
     @property
     def headroom(self) -> list[Headroom]:
-        if self._headroom is None:
-            self._headroom = self._later.headroom()
-        return self._headroom
+        return self._lazy("_headroom")
 
-    def to_dict(self) -> dict[str, Any]:
-        d = {
+    def to_dict(self, trace: bool = True) -> dict[str, Any]:
+        """The JSON contract. `trace=False` (the web API's `?detail=summary`) leaves out findings,
+        obligations, headroom, risks and notes, and says so with `"detail": "summary"`."""
+        d: dict[str, Any] = {} if trace else {"detail": "summary"}
+        d.update({
             "pathway": str(self.pathway),
             "pathway_label": PATHWAY_LABELS[str(self.pathway)],
             "as_of": self.as_of.isoformat(),
             "rulebook": {"version": self.rulebook_version, "hash": self.rulebook_hash},
             "rulebook_version": self.rulebook_version,
             "summary": self.summary,
-            "findings": [f.to_dict() for f in self.findings],
-            "obligations": [o.to_dict() for o in self.obligations],
-            "headroom": [h.to_dict() for h in self.headroom],
-            "questions": [q.to_dict() for q in self.questions],
-            "items": [i.to_dict() for i in self.items],
-            "counts": self.counts,
-            "risks": [r.to_dict() for r in self.risks],
-            "notes": self.notes,
-        }
+        })
+        if trace:
+            d["findings"] = [f.to_dict() for f in self.findings]
+            d["obligations"] = [o.to_dict() for o in self.obligations]
+            d["headroom"] = [h.to_dict() for h in self.headroom]
+        d["questions"] = [q.to_dict() for q in self.questions]
+        d["items"] = [i.to_dict() for i in self.items]
+        d["counts"] = self.counts
+        if trace:
+            d["risks"] = [r.to_dict() for r in self.risks]
+            d["notes"] = self.notes
         if self.possible_pathways:
             d["possible_pathways"] = self.possible_pathways
         if self.scenario_hash:

@@ -9,24 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from chujing.decision import PATHWAY_LABELS
-
 
 def decision_summary(d) -> dict[str, Any]:
-    out = {
-        "detail": "summary",
-        "pathway": str(d.pathway),
-        "pathway_label": PATHWAY_LABELS[str(d.pathway)],
-        "as_of": d.as_of.isoformat(),
-        "rulebook": {"version": d.rulebook_version, "hash": d.rulebook_hash},
-        "rulebook_version": d.rulebook_version,
-        "summary": d.summary,
-        "questions": [q.to_dict() for q in d.questions],
-        "items": [i.to_dict() for i in d.items],
-        "counts": d.counts,
-    }
-    if d.possible_pathways:
-        out["possible_pathways"] = d.possible_pathways
-    if d.scenario_hash:
-        out["scenario_hash"] = d.scenario_hash
-    return out
+    return d.to_dict(trace=False)
