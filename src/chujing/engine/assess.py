@@ -409,7 +409,7 @@ def _obligations(book: Rulebook, rs: RuleSet, base, first: PassResult, dfacts,
         per = [(r, bool(any(f.startswith("item.") for f in r.condition.facts) or (
             r.rule.deadline and r.rule.deadline.from_.startswith("item.")))) for r in rs.obligations]
         plans = {p: classes.plan_for([r.condition for r, q in per if q == p]) for p in (False, True)}
-        table = rs.cache["obligations"] = (per, plans, classes.Memo(4096))
+        table = rs.cache["obligations"] = (per, plans, classes.Memo(classes.MEMO_SIZE))
     per, plans, memo = table
     contexts = {False: [(None, {**base, **dfacts})],
                 True: [(i, {**res.facts, **dfacts, "item.route": _known(item_routes[i])})
@@ -556,7 +556,7 @@ def _headroom_table(rs: RuleSet) -> tuple[list, classes.Plan, classes.Memo]:
         cands = [(r, cmp) for r in rs.triggers for cmp in r.condition.comparisons
                  if cmp.fact in COUNTERS and cmp.op in ("at_least", "more_than")]
         table = rs.cache["headroom"] = (cands, classes.plan_for(r.condition for r in rs.triggers),
-                                        classes.Memo(4096))
+                                        classes.Memo(classes.MEMO_SIZE))
     return table
 
 

@@ -211,9 +211,9 @@ def _prepare(rs: RuleSet) -> _Prepared:
             [r.condition for r, p in askable if p == per],
             [r.rule.deadline.from_ for r, p in askable if p == per and r.rule.deadline])
             for per in (False, True)},
-        ask_memo=classes.Memo(4096),
+        ask_memo=classes.Memo(classes.MEMO_SIZE),
         screening_plan=classes.plan_for(r.condition for r in screening),
-        screening_memo=classes.Memo(4096),
+        screening_memo=classes.Memo(classes.MEMO_SIZE),
     )
     if len(_PREPARED) > 256:  # rule sets live as long as their rulebook; keep the memo small anyway
         _PREPARED.clear()

@@ -70,6 +70,11 @@ def key(plan: Plan, facts: dict[str, Any]) -> tuple | None:
     return k
 
 
+# Classes kept per memo and rule set (a few kB each). 100,000 generated scenarios make ~2,100
+# classes over all 29 date epochs, so this bound only caps memory under adversarial variety.
+MEMO_SIZE = 1024
+
+
 class Memo(dict):
     """A bounded memo: emptied when full (classes are few; the bound only caps memory)."""
 

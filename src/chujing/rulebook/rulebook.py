@@ -92,7 +92,7 @@ class RuleSet:
     _key_plans: dict[str, classes.Plan] = field(default_factory=dict)
     by_id: dict[str, CompiledRule] = field(default_factory=dict)
     # Item outcomes by class of facts (engine/evaluate.py).
-    item_memo: classes.Memo = field(default_factory=lambda: classes.Memo(2048))
+    item_memo: classes.Memo = field(default_factory=lambda: classes.Memo(classes.MEMO_SIZE))
     # Other engine-side tables and memos for this rule set, by name.
     cache: dict = field(default_factory=dict)
 
