@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chujing import Scenario, assess
-from chujing.engine import evaluate
 from chujing.rulebook import classes, default_rulebook
 from chujing.rulebook.conditions import compile_condition
 
@@ -126,4 +125,3 @@ def test_numbers_that_are_not_whole_and_unhashable_values():
     assert classes.key(plan, {}) == classes.key(plan, {"count.pi": None})  # not set = unknown
     listed = compile_condition({"item.kind": "general"}, FACT_TYPES, {})
     assert classes.key(classes.plan_for([listed]), {"item.kind": ["not", "hashable"]}) is None
-    assert evaluate  # the engine module that keys items by these classes

@@ -408,21 +408,21 @@ def _obligations(book: Rulebook, rs: RuleSet, base, first: PassResult, dfacts,
     if table is None:
         per = [(r, bool(any(f.startswith("item.") for f in r.condition.facts) or (
             r.rule.deadline and r.rule.deadline.from_.startswith("item.")))) for r in rs.obligations]
-        plans = {p: classes.plan_for([r.condition for r, q in per if q == p]) for p in (False, True)}
-        table = rs.cache["obligations"] = (per, plans, classes.Memo(classes.MEMO_SIZE))
-    per, plans, memo = table
+        rules = {p: [r for r, q in per if q == p] for p in (False, True)}
+        plans = {p: classes.plan_for(r.condition for r in rules[p]) for p in (False, True)}
+        table = rs.cache["obligations"] = (per, rules, plans, classes.Memo(classes.MEMO_SIZE))
+    per, rules, plans, memo = table
     contexts = {False: [(None, {**base, **dfacts})],
                 True: [(i, {**res.facts, **dfacts, "item.route": _known(item_routes[i])})
                        for i, res in enumerate(first.items)]}
     # Which obligations hold in each context: the same for every context of the same class.
     held = {}
     for p, ctxs in contexts.items():
-        rules = [r for r, q in per if q == p]
         for item, f in ctxs:
             k = classes.key(plans[p], f)
             hit = memo.get((p, k)) if k is not None else None
             if hit is None:
-                hit = {r.id: r.condition.evaluate(f) for r in rules}
+                hit = {r.id: r.condition.evaluate(f) for r in rules[p]}
                 if k is not None:
                     memo.put((p, k), hit)
             held[(p, item)] = hit

@@ -174,9 +174,8 @@ def _per_item(r: CompiledRule) -> bool:
 
 @dataclass
 class _Prepared:
-    """What this module needs from one day's rule set, worked out once per rule set."""
+    """What this module needs from one day's rule set, worked out once (kept in `rs.cache`)."""
 
-    rs: RuleSet
     risks: list[tuple[CompiledRule, bool, PenaltyData, dict[str, Any]]]  # + figures without turnover
     screening: list[CompiledRule]
     hard_blocks: dict[str, CompiledRule]
@@ -190,18 +189,14 @@ class _Prepared:
     screening_memo: classes.Memo
 
 
-_PREPARED: dict[int, _Prepared] = {}
-
-
 def _prepare(rs: RuleSet) -> _Prepared:
-    hit = _PREPARED.get(id(rs))
-    if hit is not None and hit.rs is rs:
+    hit = rs.cache.get("around")
+    if hit is not None:
         return hit
     around = [r for r in rs.obligations + rs.risks if _is_around(r)]
     askable = [(r, _per_item(r)) for r in around if r.rule.extra.get("ask") or r.rule.deadline]
     screening = [r for r in rs.triggers if r.rule.extra.get("screening")]
     prepared = _Prepared(
-        rs=rs,
         risks=[(r, _per_item(r), d, fines_figures(d, None)[0]) for r in rs.risks for d in [penalty_data(r)]],
         screening=screening,
         hard_blocks={r.id: r for r in rs.triggers if not r.rule.exemptible and _is_around(r)},
@@ -215,9 +210,7 @@ def _prepare(rs: RuleSet) -> _Prepared:
         screening_plan=classes.plan_for(r.condition for r in screening),
         screening_memo=classes.Memo(classes.MEMO_SIZE),
     )
-    if len(_PREPARED) > 256:  # rule sets live as long as their rulebook; keep the memo small anyway
-        _PREPARED.clear()
-    _PREPARED[id(rs)] = prepared
+    rs.cache["around"] = prepared
     return prepared
 
 

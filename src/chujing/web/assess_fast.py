@@ -29,7 +29,6 @@ from chujing.web.services import (
     optional,
     validate_scenario_json,
 )
-from chujing.web.summary import decision_summary
 
 log = logging.getLogger("chujing.web")
 
@@ -136,7 +135,8 @@ def answer(web, body: bytes, opts: Options) -> tuple[int, bytes, list]:
         scenario, decision = decide(scenario, web.book, opts.as_of, led)
     except InvalidFacts as exc:
         return 422, dumps(invalid_facts_body(exc.errors)), []
-    out = dumps(decision_summary(decision) if opts.detail == "summary" else decision.to_dict())
+    # ?detail=summary: no trace, obligations, headroom, risks or notes (the engine writes them lazily).
+    out = dumps(decision.to_dict(trace=opts.detail != "summary"))
     if opts.save:
         ident = web.store.save_assessment(scenario.model_dump(mode="json", exclude_none=True))
         return 200, out, [(b"x-chujing-report", ident.encode()),
