@@ -7,14 +7,22 @@ process is their keyed BLAKE2b hash (chujing.personkey). A person's categories a
 categories of all their rows, so one sensitive field in any row makes them a sensitive-PI
 subject.
 
+Per batch, each row's key is held as a 128-bit hash (`fast.keys`): a person table in numpy
+finds or adds the row's person and ORs its flags in place; a key's text is kept once, when its
+person is first seen, and hashed with the keyed BLAKE2b only at the end (the manifest). Track
+points are kept as 64-bit hashes, at most TRACK_MIN_POINTS distinct ones per person.
+
 Two rows of the same person keyed differently (ID in one, only the phone in the other) count as
 two persons: identifiers are not linked across rows, so counts err on the high side, never low.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
+from functools import cache
 
+import numpy as np
 import polars as pl
 
 from chujing.scan.categories import BIT
@@ -50,77 +58,156 @@ def minor_birth_threshold(as_of: date) -> str:
     return candidate.strftime("%Y%m%d")
 
 
-class PersonAccumulator:
-    """Distinct person keys with the OR of their category flags, merged batch by batch."""
+
+
+@cache
+def _keys():
+    from chujing.scan.fast import keys
+
+    return keys
+
+
+@cache
+def _seed(prefix: str) -> int:
+    return int.from_bytes(hashlib.blake2b(prefix.encode(), digest_size=8).digest(), "little")
+
+
+def hash_strings(values: pl.Series, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(h1, h2, present) of each cell of a Utf8 Series; null cells are not present."""
+    from chujing.scan.fast import string_views
+
+    n = len(values)
+    h1, h2 = np.empty(n, np.uint64), np.empty(n, np.uint64)
+    present = np.empty(n, np.bool_)
+    if n:
+        _keys().hash_views(*string_views(values), np.uint64(seed), h1, h2, present)
+    return h1, h2, present
+
+
+class KeyCandidate:
+    """One source of person keys for a batch's rows: `prefix` (the key type) + value.
+
+    Dense: `values` aligned to the batch (null where absent). Sparse: `values` for `rows` only
+    (findings in free text). Pair: `values` and `second` joined by "|" (name with address).
+    """
+
+    def __init__(self, prefix: str, values: pl.Series, rows: np.ndarray | None = None,
+                 second: pl.Series | None = None) -> None:
+        self.prefix, self.values, self.rows, self.second = prefix, values, rows, second
+
+    def hashes(self, height: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(h1, h2, present), aligned to the batch."""
+        seed = _seed(self.prefix)
+        h1, h2, present = hash_strings(self.values, seed)
+        if self.second is not None:
+            k = _keys()
+            b1, b2, second = hash_strings(self.second, seed)
+            k.combine(h1, h2, b1, b2, np.uint64(seed), h1, h2)
+            present &= second
+        if self.rows is None:
+            return h1, h2, present
+        full1, full2 = np.zeros(height, np.uint64), np.zeros(height, np.uint64)
+        full = np.zeros(height, np.bool_)
+        full1[self.rows], full2[self.rows], full[self.rows] = h1, h2, present
+        return full1, full2, full
+
+    def texts(self, rows: np.ndarray) -> pl.Series:
+        """The type-prefixed key text of the given batch rows."""
+        if self.rows is not None:
+            at = np.full(int(self.rows.max()) + 1, -1, dtype=np.int64)
+            at[self.rows] = np.arange(self.rows.size)
+            rows = at[rows]
+        index = pl.Series(rows, dtype=pl.UInt32)
+        text = self.values.gather(index)
+        if self.second is not None:
+            text = text + "|" + self.second.gather(index)
+        return (self.prefix + text) if self.prefix else text
+
+
+class PersonTable:
+    """Distinct persons (by key hash) with the OR of their category flags, and track points."""
 
     def __init__(self) -> None:
-        self._persons = pl.DataFrame(schema=PERSONS_SCHEMA)
-        self._pending: list[pl.DataFrame] = []
-        self._pending_rows = 0
-        self._points: list[pl.DataFrame] = []
-        self._points_pending = 0
+        self.count = 0
+        self._slots = np.full(1 << 16, -1, dtype=np.int64)
+        self._h1 = np.zeros(1 << 15, np.uint64)
+        self._h2 = np.zeros(1 << 15, np.uint64)
+        self._flags = np.zeros(1 << 15, np.uint32)
+        self._points = np.zeros((1 << 15, TRACK_MIN_POINTS), np.uint64)
+        self._npoints = np.zeros(1 << 15, np.uint8)
+        self._texts: list[pl.Series] = []
         self.unkeyed_rows_with_pi = 0
 
-    def add(self, rows: pl.DataFrame) -> None:
-        """`rows`: key (null when the row has no identifier) and flags, one row per data row."""
-        keyed = rows.filter(pl.col("key").is_not_null())
-        self.unkeyed_rows_with_pi += rows.height - keyed.height
-        # Rows wait as they are: most keys of a batch are distinct, so grouping each batch
-        # would cost as much as the merge that groups them anyway.
-        self._pending.append(keyed)
-        self._pending_rows += keyed.height
-        # Merge when the pending rows reach the merged table's size: amortised linear work.
-        if self._pending_rows > max(1_000_000, self._persons.height):
-            self._merge()
+    def _reserve(self, more: int) -> None:
+        need = self.count + more
+        if need > self._h1.size:
+            size = max(need, 2 * self._h1.size)
+            self._h1 = _grown(self._h1, size)
+            self._h2 = _grown(self._h2, size)
+            self._flags = _grown(self._flags, size)
+            self._points = _grown(self._points, size)
+            self._npoints = _grown(self._npoints, size)
+        if 2 * need > self._slots.size:
+            size = self._slots.size
+            while 2 * need > size:
+                size *= 2
+            self._slots = np.empty(size, dtype=np.int64)
+            _keys().rehash(self._h1, self.count, self._slots)
 
-    def add_points(self, points: pl.DataFrame) -> None:
-        """(key, point) pairs of precise locations, for the per-person track rule.
-
-        Only hashes are kept, and at most TRACK_MIN_POINTS distinct points per person, so the
-        memory is bounded by the number of persons, not of rows.
-        """
-        if points.height == 0:
-            return
-        self._points.append(points.select(kh=pl.col("key").hash(), ph=pl.col("point").hash()))
-        self._points_pending += points.height
-        # Cap now and then, not every batch: capping rescans the whole table. (Capping only
-        # when pending points reach the table's size saved 10% of a 10M-row scan's time but
-        # raised its peak from 1.46 to 1.86 GB.)
-        if self._points_pending > 2_000_000:
-            self._points = [self._cap_points(pl.concat(self._points))]
-            self._points_pending = 0
-
-    @staticmethod
-    def _cap_points(points: pl.DataFrame) -> pl.DataFrame:
-        return points.unique().filter(
-            pl.int_range(pl.len()).over("kh") < TRACK_MIN_POINTS)
-
-    def _merge(self) -> None:
-        if self._pending:
-            self._persons = (
-                pl.concat([self._persons, *self._pending])
-                .group_by("key")
-                .agg(pl.col("flags").bitwise_or())
-            )
-            self._pending, self._pending_rows = [], 0
+    def add(self, candidates: list[KeyCandidate], flags: np.ndarray,
+            points: list[tuple[np.ndarray, pl.Series]] = ()) -> None:
+        """A batch: its key candidates strongest first (a row's first present one wins), each
+        row's flags, and (row, point) pairs of precise locations for the track rule."""
+        height = flags.size
+        h1, h2 = np.zeros(height, np.uint64), np.zeros(height, np.uint64)
+        keyed = np.zeros(height, np.bool_)
+        winner = np.full(height, -1, dtype=np.int16)
+        for i, candidate in enumerate(candidates):
+            c1, c2, present = candidate.hashes(height)
+            take = present & ~keyed
+            h1[take], h2[take], winner[take] = c1[take], c2[take], i
+            keyed |= take
+        self.unkeyed_rows_with_pi += int(np.count_nonzero((flags != 0) & ~keyed))
+        self._reserve(height)
+        person = np.empty(height, dtype=np.int64)
+        new_rows = np.empty(height, dtype=np.int64)
+        self.count, added = _keys().upsert(h1, h2, flags.astype(np.uint32, copy=False), keyed,
+                                           self._slots, self._h1, self._h2, self._flags,
+                                           self.count, person, new_rows)
+        if added:
+            self._texts.append(_texts(candidates, winner, new_rows[:added]))
+        for rows, values in points:
+            point, _, present = hash_strings(values, _POINT_SEED)
+            _keys().add_points(np.where(present, person[rows], -1), point, self._points,
+                               self._npoints)
 
     def result(self) -> pl.DataFrame:
         """key, flags for every distinct person, with the track rule applied (in no order:
         the manifest orders persons by their hashes)."""
-        self._merge()
-        persons = self._persons
-        if self._points:
-            tracked = (
-                self._cap_points(pl.concat(self._points))
-                .group_by("kh").len()
-                .filter(pl.col("len") >= TRACK_MIN_POINTS)["kh"]
-            )
-            self._points = []
-            # A membership test, not a join: no second copy of the persons' keys.
-            track = persons["key"].hash().is_in(tracked.implode())
-            persons = persons.with_columns(
-                flags=pl.when(track)
-                .then(pl.col("flags") | BIT["whereabouts_tracks"])
-                .otherwise(pl.col("flags"))
-                .cast(pl.UInt32))
-        return persons
+        n = self.count
+        flags = self._flags[:n].copy()
+        flags[self._npoints[:n] >= TRACK_MIN_POINTS] |= np.uint32(BIT["whereabouts_tracks"])
+        keys = (pl.concat(self._texts, rechunk=True) if self._texts
+                else pl.Series("key", dtype=pl.Utf8))
+        return pl.DataFrame({"key": keys.alias("key"), "flags": pl.Series(flags,
+                                                                          dtype=pl.UInt32)})
+
+
+_POINT_SEED = _seed("point")
+
+
+def _grown(array: np.ndarray, size: int) -> np.ndarray:
+    out = np.zeros((size, *array.shape[1:]), dtype=array.dtype)
+    out[:array.shape[0]] = array
+    return out
+
+
+def _texts(candidates: list[KeyCandidate], winner: np.ndarray, rows: np.ndarray) -> pl.Series:
+    """Key texts of the rows that added persons, in person order."""
+    won = winner[rows]
+    out = pl.Series("key", dtype=pl.Utf8).extend_constant(None, rows.size)
+    for i, candidate in enumerate(candidates):
+        at = np.flatnonzero(won == i)
+        if at.size:
+            out = out.scatter(pl.Series(at, dtype=pl.UInt32), candidate.texts(rows[at]))
+    return out

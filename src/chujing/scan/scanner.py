@@ -24,7 +24,7 @@ from chujing.scan.detectors import BY_ID, resident_id
 from chujing.scan.detectors.phone import MOBILE, unknown_prefix
 from chujing.scan.detectors.special import SEX_VALUES
 from chujing.scan.normalise import fold_width, non_empty
-from chujing.scan.persons import KEY_RANKS, PersonAccumulator, minor_birth_threshold
+from chujing.scan.persons import KEY_RANKS, KeyCandidate, PersonTable, minor_birth_threshold
 from chujing.scan.readers import BATCH_ROWS, SourceFile, discover, read_batches
 from chujing.scan.text import KEYWORD_DETECTOR, detect_in_text
 
@@ -139,43 +139,35 @@ class _Batch:
         self.height = height
         self.flags = np.zeros(height, dtype=np.uint32)  # OR of category bits, per row
         # Candidate keys per rank; structured first, so a column beats free text of equal rank.
-        self.keys: dict[int, list[tuple[str, pl.Series]]] = {}
-        self.points: list[pl.DataFrame] = []
+        self.keys: dict[int, list[KeyCandidate]] = {}
+        self.points: list[tuple[np.ndarray, pl.Series]] = []  # (rows, point text)
         self.organisations = 0
 
-    def add_flags(self, mask: pl.Series, bits: int | pl.Series) -> None:
-        where = mask.fill_null(False).to_numpy()
+    def add_flags(self, mask: pl.Series | np.ndarray, bits: int | pl.Series) -> None:
+        where = mask if isinstance(mask, np.ndarray) else mask.fill_null(False).to_numpy()
         if isinstance(bits, int):
-            self.flags |= np.where(where, np.uint32(bits), np.uint32(0))
+            self.flags[where] |= np.uint32(bits)
         else:
             self.flags |= np.where(where, bits.cast(pl.UInt32).fill_null(0).to_numpy(),
                                    np.uint32(0)).astype(np.uint32)
 
-    def add_key(self, rank: int, keys: pl.Series, prefix: str = "") -> None:
-        """Candidate keys of a rank; `prefix` (the key type) is added to the winners only."""
-        self.keys.setdefault(rank, []).append((prefix, keys))
+    def add_key(self, rank: int, keys: pl.Series, prefix: str = "",
+                second: pl.Series | None = None) -> None:
+        """Candidate keys of a rank, aligned to the batch; `prefix` is the key type."""
+        self.keys.setdefault(rank, []).append(KeyCandidate(prefix, keys, second=second))
 
     def scatter_flags(self, rows: pl.Series, bits: pl.Series) -> None:
         np.bitwise_or.at(self.flags, rows.to_numpy(), bits.cast(pl.UInt32).to_numpy())
 
-    def scatter_key(self, rank: int, rows: pl.Series, keys: pl.Series) -> None:
-        """Each row's first key of this rank (in finding order), aligned to the batch."""
+    def scatter_key(self, rank: int, rows: pl.Series, keys: pl.Series, prefix: str) -> None:
+        """Each row's first key of this rank (in finding order)."""
         positions = rows.to_numpy()
         _, first = np.unique(positions, return_index=True)
-        aligned = pl.Series("k", dtype=pl.Utf8).extend_constant(None, self.height)
-        self.add_key(rank, aligned.scatter(positions[first], keys.gather(first)))
+        self.keys.setdefault(rank, []).append(
+            KeyCandidate(prefix, keys.gather(first), rows=positions[first]))
 
-    def row_keys(self) -> pl.Series:
-        ordered = [key for rank in sorted(self.keys) for key in self.keys[rank]]
-        if not ordered:
-            return pl.Series("key", dtype=pl.Utf8).extend_constant(None, self.height)
-        frame = pl.DataFrame({f"k{i}": s for i, (_, s) in enumerate(ordered)})
-        # The first present candidate wins; its type is prefixed in the same expression.
-        key = pl.lit(None, dtype=pl.Utf8)
-        for i, (prefix, _) in reversed(list(enumerate(ordered))):
-            column = pl.col(f"k{i}")
-            key = pl.when(column.is_not_null()).then(pl.lit(prefix) + column).otherwise(key)
-        return frame.select(key.alias("key"))["key"]
+    def candidates(self) -> list[KeyCandidate]:
+        return [key for rank in sorted(self.keys) for key in self.keys[rank]]
 
 
 class Scanner:
@@ -183,7 +175,7 @@ class Scanner:
         self.options = options
         self.minor_threshold = minor_birth_threshold(options.as_of)
         self.stats = _Stats()
-        self.persons = PersonAccumulator()
+        self.persons = PersonTable()
         self.rows = 0
         self.organisations = 0
 
@@ -206,9 +198,7 @@ class Scanner:
         if det.key_type and not self.options.person_key:
             batch.add_key(KEY_RANKS[det.key_type], values, prefix=det.key_type + ":")
         if det.id == "gps":
-            batch.points.append(pl.DataFrame({"row": pl.int_range(batch.height, eager=True,
-                                                                  dtype=pl.UInt32),
-                                              "point": values}).filter(hit))
+            batch.points.append((np.flatnonzero(hit.to_numpy()), values.filter(hit)))
         return present & ~hit
 
     @staticmethod
@@ -250,15 +240,15 @@ class Scanner:
             if per_row.height:
                 batch.scatter_flags(per_row["row"], pl.repeat(
                     BIT["whereabouts_tracks"], per_row.height, dtype=pl.UInt32, eager=True))
-            batch.points.append(gps.select("row", point=pl.col("value")))
+            batch.points.append((gps["row"].to_numpy(), gps["value"]))
         if not self.options.person_key:
             for det_id, key_type in (("cn_resident_id", "rid"),
                                      ("travel_document", "travel_document"),
                                      ("cn_mobile", "phone"), ("email", "email")):
                 sub = found.filter(pl.col("detector") == det_id)
                 if sub.height:
-                    batch.scatter_key(KEY_RANKS[key_type], sub["row"],
-                                      key_type + ":" + sub["value"])
+                    batch.scatter_key(KEY_RANKS[key_type], sub["row"], sub["value"],
+                                      key_type + ":")
 
     def _attribute_column(self, batch: _Batch, plan: ColumnPlan, raw: pl.Series,
                           present: pl.Series) -> None:
@@ -322,16 +312,9 @@ class Scanner:
         if self.options.person_key:
             batch.add_key(0, self._custom_key(frame))
         elif names is not None and addresses is not None:
-            batch.add_key(KEY_RANKS["name_address"], names + "|" + addresses,
-                          prefix="name_address:")
-        keys = batch.row_keys()
-        rows = pl.DataFrame({"key": keys, "flags": pl.Series(batch.flags, dtype=pl.UInt32)})
-        rows = rows.filter((pl.col("flags") > 0) | pl.col("key").is_not_null())
-        self.persons.add(rows)
-        for points in batch.points:
-            self.persons.add_points(pl.DataFrame({"key": keys.gather(points["row"]),
-                                                  "point": points["point"]})
-                                    .drop_nulls())
+            batch.add_key(KEY_RANKS["name_address"], names, prefix="name_address:",
+                          second=addresses)
+        self.persons.add(batch.candidates(), batch.flags, batch.points)
         self.organisations += batch.organisations
         self.rows += frame.height
 

@@ -107,6 +107,16 @@ def _buffers(array) -> Buffers:
     return views.view(np.int32), views, data, starts, valid
 
 
+def string_views(values: pl.Series) -> Buffers:
+    """The Arrow string-view buffers of a Utf8 Series, for the kernels."""
+    import pyarrow as pa
+
+    array = values.to_arrow(compat_level=pl.CompatLevel.newest())
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return _buffers(array)
+
+
 def _keep(raw: pl.Series, array, mask: np.ndarray) -> pl.Series:
     """`raw` with the cells outside `mask` nulled."""
     import pyarrow as pa
