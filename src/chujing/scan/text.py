@@ -118,10 +118,49 @@ def _keywords(rows: pl.Series, texts: pl.Series) -> pl.DataFrame:
     )
 
 
-def detect_in_text(rows: pl.Series, texts: pl.Series) -> pl.DataFrame:
-    """Findings (row, detector, value) in free-text cells; `value` is the normalised form."""
-    found: list[pl.DataFrame] = [_keywords(rows, texts)]
-    for text_pass in PASSES:
+def _identifiers(rows: pl.Series, texts: pl.Series, fast: bool) -> list[pl.DataFrame]:
+    """The identifier pass: the byte kernel where it decides, the regex pass on the rest."""
+    id_pass = PASSES[0]
+    kernel = None
+    if fast:
+        from chujing.scan.fast.text import scan_identifiers
+
+        kernel = scan_identifiers(texts)
+    if kernel is None:
+        candidates = _candidates(rows, texts, id_pass)
+        return _validate(candidates, id_pass.detectors) if candidates.height else []
+    from chujing.scan.fast.text import KIND_DETECTORS
+
+    deferred: list[pl.DataFrame] = []
+    if kernel.deferred.size:  # by position in `texts`, mapped to rows below
+        where = pl.Series(kernel.deferred, dtype=pl.UInt32)
+        candidates = _candidates(where, texts.gather(where), id_pass)
+        if candidates.height:
+            deferred = _validate(candidates, id_pass.detectors)
+    decided = pl.DataFrame({"row": pl.Series(kernel.position, dtype=pl.UInt32),
+                            "kind": kernel.kind, "value": kernel.value})
+    found = []
+    for detector in id_pass.detectors:  # the regex pass's order: registry, then cell order
+        parts = [f for f in deferred if f["detector"][0] == detector.id]
+        if detector.id in KIND_DETECTORS:
+            mine = decided.filter(pl.col("kind") == KIND_DETECTORS.index(detector.id))
+            if mine.height:
+                parts.append(mine.select("row", detector=pl.lit(detector.id), value="value"))
+        if parts:
+            frame = pl.concat(parts).sort("row", maintain_order=True) if len(parts) > 1 \
+                else parts[0]
+            found.append(frame.with_columns(row=rows.gather(frame["row"])))
+    return found
+
+
+def detect_in_text(rows: pl.Series, texts: pl.Series, *, fast: bool = True) -> pl.DataFrame:
+    """Findings (row, detector, value) in free-text cells; `value` is the normalised form.
+
+    `fast=False` runs the regex pass on every cell: the reference the byte kernel is tested
+    and benchmarked against.
+    """
+    found: list[pl.DataFrame] = [_keywords(rows, texts), *_identifiers(rows, texts, fast)]
+    for text_pass in PASSES[1:]:
         candidates = _candidates(rows, texts, text_pass)
         if candidates.height:
             found.extend(_validate(candidates, text_pass.detectors))

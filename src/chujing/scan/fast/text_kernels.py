@@ -1,0 +1,246 @@
+"""Numba kernel: identifiers in free-text cells, candidates and validation in one byte pass.
+
+It decides the cells whose identifiers can only be plain digit runs between Han characters and
+common punctuation (手机13812345678联系, 核验身份证…通过, 卡号6222…, 金额1234.56元), exactly as
+the regex pass of `scan/text.py` would (tests/scan/test_fast_text.py holds it to that). Any cell
+holding something whose regex semantics it does not model defers to the regex pass: ASCII
+letters (X check characters, e-mail, VIN, plates, IMEI…), whitespace, `@ : + - ( ) , _ %`,
+a 1-3 digit run before a dot (IPv4, GPS), travel-document words (护照, 通行证…), non-ASCII
+other than Han U+4E00-9FFF and a short list of Chinese punctuation (full-width digits and
+brackets, middle dots, rarer ideographs).
+
+Within those cells the regex pass reduces to: a digit run is one candidate, unless a card
+context word (卡, 卡号, 账号, 尾号, 银行账户…) ends at most 8 characters before a run of 16+
+digits, which then is a card candidate (validated as a card only, never as an ID). Runs of 18
+digits are IDs, 15 legacy IDs (upgraded) or 0086 + mobile, 11 mobile, 13 86 + mobile.
+"""
+
+from __future__ import annotations
+
+from numba import njit
+
+from chujing.scan.fast.kernels import _absent, _rid_cell, _start
+
+HANDLED, DEFER = 0, 2
+RID, MOBILE, CARD = 0, 1, 2
+_JIT = {"cache": True, "nogil": True}
+_INLINE = {"cache": True, "nogil": True, "inline": "always"}
+
+_KA, _HAO, _ZHANG, _WEI, _YIN, _HANG, _HU = 0x5361, 0x53F7, 0x8D26, 0x5C3E, 0x94F6, 0x884C, 0x6237
+_HU_ZHAO, _ZHAO, _ZHENG = 0x62A4, 0x7167, 0x8BC1
+_TONG, _XIANG, _HUI, _BAO, _TAI = 0x901A, 0x4E61, 0x56DE, 0x80DE, 0x53F0
+
+
+@njit(**_INLINE)
+def _safe_punct(cp):
+    """Chinese punctuation no identifier pattern uses (not digits, spaces or brackets)."""
+    return (cp == 0x3001 or cp == 0x3002 or cp == 0xFF0C or cp == 0xFF1A or cp == 0xFF1B
+            or cp == 0xFF01 or cp == 0xFF1F or cp == 0x201C or cp == 0x201D or cp == 0x2018
+            or cp == 0x2019 or cp == 0x300A or cp == 0x300B or cp == 0x3010 or cp == 0x3011)
+
+
+@njit(**_INLINE)
+def _inert_ascii(b):
+    """ASCII punctuation that no identifier pattern uses: ! " # $ & ' * / ; < = > ? [ \\ ] ^ ` { | } ~"""
+    return (b == 33 or b == 34 or b == 35 or b == 36 or b == 38 or b == 39 or b == 42
+            or b == 47 or (59 <= b <= 63) or (91 <= b <= 94) or b == 96 or (123 <= b <= 126))
+
+
+@njit(**_INLINE)
+def _context_ends(cp, p1, p2, p3):
+    """A card context word ends with `cp`: 卡 (银行卡, 信用卡…), 卡号, 账号, 尾号, 银行账户."""
+    if cp == _KA:
+        return True
+    if cp == _HAO:
+        return p1 == _KA or p1 == _ZHANG or p1 == _WEI  # noqa: PLR1714 - numba
+    return cp == _HU and p1 == _ZHANG and p2 == _HANG and p3 == _YIN
+
+
+@njit(**_INLINE)
+def _luhn(buf, s, n):
+    total = 0
+    for k in range(n):
+        d = buf[s + n - 1 - k] - 48
+        if k % 2 == 1:
+            d = d * 2 - 9 if d >= 5 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+@njit(**_INLINE)
+def _has_bin(buf, s, n, bins, bin_lengths):
+    for k in range(bin_lengths.size):
+        width = bin_lengths[k]
+        if width <= n:
+            same = True
+            for j in range(width):
+                if buf[s + j] != bins[k, j]:
+                    same = False
+                    break
+            if same:
+                return True
+    return False
+
+
+@njit(**_INLINE)
+def _mobile_at(buf, s):
+    return buf[s] == 49 and 51 <= buf[s + 1] <= 57
+
+
+@njit(**_INLINE)
+def _legacy_rid(buf, s, provinces, latest):
+    """15-digit ID: first digit 1-8, known province, 19YYMMDD a real date not after `latest`."""
+    first = buf[s] - 48
+    if first < 1 or first > 8 or not provinces[first * 10 + buf[s + 1] - 48]:
+        return False
+    yy = (buf[s + 6] - 48) * 10 + buf[s + 7] - 48
+    month = (buf[s + 8] - 48) * 10 + buf[s + 9] - 48
+    day = (buf[s + 10] - 48) * 10 + buf[s + 11] - 48
+    year = 1900 + yy
+    if month < 1 or month > 12 or day < 1:
+        return False
+    leap = (year % 4 == 0) and (year % 100 != 0 or year % 400 == 0)
+    days = 31
+    if month == 2:
+        days = 29 if leap else 28
+    elif month == 4 or month == 6 or month == 9 or month == 11:
+        days = 30
+    return day <= days and (year * 100 + month) * 100 + day <= latest
+
+
+@njit(**_INLINE)
+def _emit(out_pos, out_kind, offsets, values, count, cell, kind, buf, s, n):
+    """Append one finding whose value is buf[s:s+n]; False when the output is full."""
+    if count[0] >= out_pos.size or offsets[count[0]] + 19 > values.size:
+        return False
+    k = count[0]
+    for j in range(n):
+        values[offsets[k] + j] = buf[s + j]
+    offsets[k + 1] = offsets[k] + n
+    out_pos[k] = cell
+    out_kind[k] = kind
+    count[0] = k + 1
+    return True
+
+
+@njit(**_INLINE)
+def _emit_legacy(out_pos, out_kind, offsets, values, count, cell, buf, s):
+    """Append the 18-digit form of a 15-digit ID: AAAAAA 19 YYMMDD SSS + check character."""
+    if not _emit(out_pos, out_kind, offsets, values, count, cell, RID, buf, s, 6):
+        return False
+    k = count[0] - 1
+    o = offsets[k + 1]
+    values[o] = 49
+    values[o + 1] = 57
+    for j in range(9):
+        values[o + 2 + j] = buf[s + 6 + j]
+    total = 0
+    for j in range(17):
+        total += (values[offsets[k] + j] - 48) * ((1 << (17 - j)) % 11)
+    r = total % 11
+    check = 1 if r == 0 else (0 if r == 1 else 12 - r)
+    values[o + 11] = 88 if check == 10 else 48 + check
+    offsets[k + 1] = o + 12
+    return True
+
+
+@njit(**_INLINE)
+def _run(buf, s, n, card, cell, provinces, earliest, latest, bins, bin_lengths,
+         out_pos, out_kind, offsets, values, count):
+    """Findings of one digit run buf[s:s+n]; False when the output is full."""
+    if card:  # a card candidate: a card or nothing
+        if 16 <= n <= 19 and _luhn(buf, s, n) and _has_bin(buf, s, n, bins, bin_lengths):
+            return _emit(out_pos, out_kind, offsets, values, count, cell, CARD, buf, s, n)
+        return True
+    if n == 18:
+        if _rid_cell(buf, s, n, provinces, earliest, latest) == 1:
+            return _emit(out_pos, out_kind, offsets, values, count, cell, RID, buf, s, n)
+    elif n == 15:
+        if _legacy_rid(buf, s, provinces, latest):
+            return _emit_legacy(out_pos, out_kind, offsets, values, count, cell, buf, s)
+        if buf[s] == 48 and buf[s + 1] == 48 and buf[s + 2] == 56 and buf[s + 3] == 54 \
+                and _mobile_at(buf, s + 4):
+            return _emit(out_pos, out_kind, offsets, values, count, cell, MOBILE, buf, s + 4, 11)
+    elif n == 13:
+        if buf[s] == 56 and buf[s + 1] == 54 and _mobile_at(buf, s + 2):
+            return _emit(out_pos, out_kind, offsets, values, count, cell, MOBILE, buf, s + 2, 11)
+    elif n == 11 and _mobile_at(buf, s):
+        return _emit(out_pos, out_kind, offsets, values, count, cell, MOBILE, buf, s, n)
+    return True
+
+
+@njit(**_INLINE)
+def _cell(buf, s, n, cell, provinces, earliest, latest, bins, bin_lengths,
+          out_pos, out_kind, offsets, values, count):
+    """HANDLED (findings appended) or DEFER (nothing appended)."""
+    first = count[0]
+    chars = 0  # characters before position i
+    context_end = -1  # characters before the end of the latest card context word, or -1
+    p1 = 0  # the previous three characters (code points), for context words
+    p2 = 0
+    p3 = 0
+    i = 0
+    while i < n:
+        b = buf[s + i]
+        if 48 <= b <= 57:
+            j = i + 1
+            while j < n and 48 <= buf[s + j] <= 57:
+                j += 1
+            width = j - i
+            if width <= 3 and j < n and buf[s + j] == 46:
+                count[0] = first
+                return DEFER  # IPv4 and GPS shapes
+            card = width >= 16 and context_end >= 0 and chars - context_end <= 8
+            if width >= 11 and not _run(buf, s + i, width, card, cell, provinces, earliest,
+                                        latest, bins, bin_lengths, out_pos, out_kind, offsets,
+                                        values, count):
+                count[0] = first
+                return DEFER  # output full: the regex pass takes the cell
+            chars += width
+            context_end = -1
+            p1 = p2 = p3 = 48
+            i = j
+            continue
+        if b < 128:
+            if not (b == 46 or _inert_ascii(b)):
+                count[0] = first
+                return DEFER
+            cp = b
+            i += 1
+        else:
+            if b < 0xE0 or b > 0xEF or i + 2 >= n:
+                count[0] = first
+                return DEFER  # 2- and 4-byte characters (middle dot, Latin-1, ext. B…)
+            cp = ((b & 0x0F) << 12) | ((buf[s + i + 1] & 0x3F) << 6) | (buf[s + i + 2] & 0x3F)
+            if not (0x4E00 <= cp <= 0x9FFF or _safe_punct(cp)):
+                count[0] = first
+                return DEFER
+            i += 3
+            if _context_ends(cp, p1, p2, p3):
+                context_end = chars + 1
+            elif (cp == _ZHAO and p1 == _HU_ZHAO) or (cp == _ZHENG and (
+                    (p1 == _HANG and p2 == _TONG) or (p1 == _XIANG and p2 == _HUI)
+                    or (p1 == _BAO and p2 == _TAI))):
+                count[0] = first
+                return DEFER  # 护照, 通行证, 回乡证, 台胞证: travel-document context
+        chars += 1
+        p3 = p2
+        p2 = p1
+        p1 = cp
+    return HANDLED
+
+
+@njit(**_JIT)
+def identifiers(v32, vu8, data, starts, valid, provinces, earliest, latest, bins, bin_lengths,
+                status, out_pos, out_kind, offsets, values, count):
+    """Status per cell, and the findings of the handled cells in cell order (count[0] of them)."""
+    for i in range(status.size):
+        n = v32[4 * i]
+        if _absent(valid, i):
+            status[i] = HANDLED
+        elif n <= 12:
+            status[i] = _cell(vu8, 16 * i + 4, n, i, provinces, earliest, latest, bins,
+                              bin_lengths, out_pos, out_kind, offsets, values, count)
+        else:
+            status[i] = _cell(data, _start(v32, starts, i), n, i, provinces, earliest, latest,
+                              bins, bin_lengths, out_pos, out_kind, offsets, values, count)
