@@ -1,12 +1,12 @@
 """`chujing` command line.
 
-Each command group lives in its own module with a `register(app)` function. Modules keep heavy
-imports (polars, sqlalchemy, fastapi…) inside their commands so that `chujing assess` starts fast.
+A plain `chujing assess FILE [options]` runs without importing Typer (cli/fast.py: a cold start is
+mostly imports); every other command line — other commands, --help, an option or value the fast
+path does not know — goes to the Typer app (cli/typer_app.py), so usage and its errors are Typer's.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 
@@ -14,38 +14,23 @@ import sys
 # the CLI uses none.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-import typer  # noqa: E402
+from chujing.errors import EXIT_INTERNAL, ChujingError  # noqa: E402
 
-from chujing.errors import EXIT_INTERNAL, ChujingError
+__all__ = ["app", "main"]
 
-app = typer.Typer(
-    name="chujing",
-    help="China outbound data transfer (数据出境) rules engine.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
 
-# One line per command group; a group's module registers its commands on `app`.
-COMMAND_MODULES = [
-    "chujing.cli.assess",
-    "chujing.cli.rules",
-    "chujing.cli.scan",
-    "chujing.cli.ledger",
-    "chujing.cli.serve",
-    "chujing.cli.token",
-    "chujing.cli.report",
-    "chujing.cli.draft",
-]
+def __getattr__(name: str):  # `from chujing.cli import app` builds the Typer app on first use
+    if name in ("app", "COMMAND_MODULES"):
+        from chujing.cli import typer_app
 
-for _name in COMMAND_MODULES:
-    importlib.import_module(_name).register(app)
+        return getattr(typer_app, name)
+    raise AttributeError(name)
 
 
 def main() -> None:
-    """Entry point: runs the app and turns known errors into one line and an exit code."""
+    """Entry point: runs the command and turns known errors into one line and an exit code."""
     try:
-        code = app(standalone_mode=False)
+        code = _run(sys.argv[1:])
         if isinstance(code, int) and code:
             sys.exit(code)
     except ChujingError as exc:
@@ -57,13 +42,43 @@ def main() -> None:
         print("chujing: interrupted", file=sys.stderr)
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - last resort: never a bare traceback
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+        usage_error, abort = _click_errors()
+        if isinstance(exc, usage_error):
             exc.show()
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, abort):
             sys.exit(130)
         print(f"chujing: internal error ({type(exc).__name__}): {exc}", file=sys.stderr)
         print("chujing: please report this with the command you ran", file=sys.stderr)
         sys.exit(EXIT_INTERNAL)
+
+
+def _run(args: list[str]):
+    from chujing.cli import fast
+
+    call = fast.plain_assess(args, os.environ)
+    if call is not None:
+        return fast.run(call)
+    from chujing.cli.typer_app import app
+
+    return app(standalone_mode=False)
+
+
+def _click_errors() -> tuple[tuple[type, ...], tuple[type, ...]]:
+    """Usage-error and abort classes of click and of the click Typer vendors (typer._click, Typer ≥ 0.2x)."""
+    usage, abort = [], []
+    for name in ("click.exceptions", "typer._click.exceptions"):
+        try:
+            mod = __import__(name, fromlist=["ClickException"])
+        except ImportError:
+            continue
+        usage.append(mod.ClickException)
+        if hasattr(mod, "Abort"):
+            abort.append(mod.Abort)
+    try:
+        from typer.exceptions import Abort
+
+        abort.append(Abort)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(usage), tuple(abort)

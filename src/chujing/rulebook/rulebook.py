@@ -183,8 +183,13 @@ class Rulebook:
 
 def load_rulebook(data_dir: Path | str | None = None) -> Rulebook:
     """Load, validate and compile every rule file under `data_dir` (the bundled rulebook by default)."""
+    from chujing.rulebook import cache
+
     data_dir = Path(data_dir) if data_dir else DATA_DIR
     digest = data_hash(data_dir)
+    book = cache.load(data_dir, digest)
+    if book is not None:
+        return book
     paths = rule_file_paths(data_dir)
     meta_path, vocab_path = data_dir / "rulebook.yaml", data_dir / "vocabulary.yaml"
     raws = read_all_yaml(data_dir, [*paths, meta_path, vocab_path], digest)
@@ -240,6 +245,7 @@ def load_rulebook(data_dir: Path | str | None = None) -> Rulebook:
     book = Rulebook(version, digest, data_dir, rules, instruments, instrument_files,
                     facts, words)
     _build_epochs(book)
+    cache.store(book, compiled_parts)
     return book
 
 
