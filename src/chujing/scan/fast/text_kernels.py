@@ -19,8 +19,6 @@ from __future__ import annotations
 
 from numba import njit
 
-from chujing.scan.fast.kernels import _absent, _rid_cell, _start
-
 HANDLED, DEFER = 0, 2
 RID, MOBILE, CARD = 0, 1, 2
 _JIT = {"cache": True, "nogil": True}
@@ -30,6 +28,51 @@ _KA, _HAO, _ZHANG, _WEI, _YIN, _HANG, _HU = 0x5361, 0x53F7, 0x8D26, 0x5C3E, 0x94
 _HU_ZHAO, _ZHAO, _ZHENG = 0x62A4, 0x7167, 0x8BC1
 _TONG, _XIANG, _HUI, _BAO, _TAI = 0x901A, 0x4E61, 0x56DE, 0x80DE, 0x53F0
 
+
+# -- copied from fast/kernels.py (owned elsewhere; numba's cache would not see its edits) -------
+
+@njit(**_INLINE)
+def _start(v32, starts, i):
+    return starts[v32[4 * i + 2]] + v32[4 * i + 3]
+
+
+@njit(**_INLINE)
+def _absent(valid, i):
+    return valid.size != 0 and valid[i] == 0
+
+
+@njit(**_INLINE)
+def _rid_check(buf, s, provinces, earliest, latest):
+    """18 ASCII digits: GB 11643 check digit, province, a real birth date in range."""
+    total = 0
+    for k in range(17):
+        total += (buf[s + k] - 48) * ((1 << (17 - k)) % 11)
+    r = total % 11
+    check = 1 if r == 0 else (0 if r == 1 else 12 - r)  # "10X98765432"[r], X = 10
+    first = buf[s] - 48
+    if check == 10 or check != buf[s + 17] - 48 or first < 1 or first > 8:
+        return False
+    if not provinces[first * 10 + buf[s + 1] - 48]:
+        return False
+    ymd = 0
+    for k in range(6, 14):
+        ymd = ymd * 10 + buf[s + k] - 48
+    return earliest <= ymd <= latest and _real_date(ymd // 10000, ymd // 100 % 100, ymd % 100)
+
+
+@njit(**_INLINE)
+def _real_date(year, month, day):
+    if month < 1 or month > 12 or day < 1:
+        return False
+    if month == 2:
+        leap = (year % 4 == 0) and (year % 100 != 0 or year % 400 == 0)
+        return day <= (29 if leap else 28)
+    if month == 4 or month == 6 or month == 9 or month == 11:  # noqa: PLR1714 - numba
+        return day <= 30
+    return day <= 31
+
+
+# -- the text kernel ----------------------------------------------------------------------------
 
 @njit(**_INLINE)
 def _safe_punct(cp):
@@ -97,15 +140,7 @@ def _legacy_rid(buf, s, provinces, latest):
     month = (buf[s + 8] - 48) * 10 + buf[s + 9] - 48
     day = (buf[s + 10] - 48) * 10 + buf[s + 11] - 48
     year = 1900 + yy
-    if month < 1 or month > 12 or day < 1:
-        return False
-    leap = (year % 4 == 0) and (year % 100 != 0 or year % 400 == 0)
-    days = 31
-    if month == 2:
-        days = 29 if leap else 28
-    elif month == 4 or month == 6 or month == 9 or month == 11:
-        days = 30
-    return day <= days and (year * 100 + month) * 100 + day <= latest
+    return _real_date(year, month, day) and (year * 100 + month) * 100 + day <= latest
 
 
 @njit(**_INLINE)
@@ -153,7 +188,7 @@ def _run(buf, s, n, card, cell, provinces, earliest, latest, bins, bin_lengths,
             return _emit(out_pos, out_kind, offsets, values, count, cell, CARD, buf, s, n)
         return True
     if n == 18:
-        if _rid_cell(buf, s, n, provinces, earliest, latest) == 1:
+        if _rid_check(buf, s, provinces, earliest, latest):
             return _emit(out_pos, out_kind, offsets, values, count, cell, RID, buf, s, n)
     elif n == 15:
         if _legacy_rid(buf, s, provinces, latest):
