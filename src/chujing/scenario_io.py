@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +50,8 @@ def parse_scenario(text: str, source: str = "<scenario>", rulebook=None) -> Scen
 
 def _parse(text: str, source: str) -> Any:
     if source.endswith(".json"):
+        import json  # (only here: a cold `chujing assess` on YAML does not load it)
+
         try:
             raw = json.loads(text)
         except json.JSONDecodeError as exc:

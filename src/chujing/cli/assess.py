@@ -5,7 +5,6 @@ Typer is imported only in `register`: `run` is also called without it (cli/fast.
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from enum import StrEnum
@@ -114,6 +113,8 @@ def run(file: Path, as_of: str | None = None, fmt: Format = Format.text, lang: L
               f"{record} / {'已记入台账' if done.status == 'recorded' else '已记录，未更改'}", file=sys.stderr)
     d = decision.to_dict()
     if fmt == Format.json:
+        import json
+
         sys.stdout.write(json.dumps(d, ensure_ascii=False, indent=2, default=str) + "\n")
     elif fmt == Format.markdown:
         sys.stdout.write(render_markdown(d, str(lang)))

@@ -12,9 +12,11 @@ stderr and exit code equal.
 from __future__ import annotations
 
 import errno
+import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 # Option → (parameter of assess.run, how its value is read); flags take no value.
@@ -83,6 +85,7 @@ def _typed(call: dict[str, Any]) -> dict[str, Any] | None:
 
 def run(call: dict[str, Any]) -> int:
     """Run `assess` as the Typer app would, down to its handling of ^C, EOF and a closed pipe."""
+    _no_plugin_scan()
     from chujing.cli.assess import run as assess
 
     try:
@@ -98,6 +101,19 @@ def run(call: dict[str, Any]) -> int:
         sys.stdout = _QuietPipe(sys.stdout)
         sys.stderr = _QuietPipe(sys.stderr)
         sys.exit(1)
+
+
+def _no_plugin_scan() -> None:
+    """Pydantic's plugin loader imports importlib.metadata (email, zipfile, csv…: ~7% of a cold run)
+    only to look for plugins, which PYDANTIC_DISABLE_PLUGINS=__all__ (set by chujing.cli) turns
+    off; with that setting, a loader that finds none stands in for it. Its one caller in pydantic
+    imports `get_plugins` and nothing else."""
+    name = "pydantic.plugin._loader"
+    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") != "__all__" or name in sys.modules:
+        return
+    loader = ModuleType(name)
+    loader.get_plugins = lambda: ()
+    sys.modules[name] = loader
 
 
 class _QuietPipe:
