@@ -18,7 +18,19 @@ from chujing.scan.fast import has_kernel, validate_column
 from chujing.scan.normalise import fold_width
 from tests.scan import gen
 
-FAST = ["cn_resident_id", "cn_mobile", "bank_card", "ipv4", "email", "gps", "cn_person_name"]
+FAST = ["cn_resident_id", "cn_mobile", "bank_card", "ipv4", "email", "gps", "cn_person_name",
+        "cn_address", "cn_plate"]
+ADDRESSES = ["北京市朝阳区建国路88号", "上海市浦东新区世纪大道100号", "广东省深圳市南山区科技园路1栋",
+             "浙江省杭州市西湖区文一西路", "北京市东城区南锣鼓巷胡同3号", "市区路", "北京市", "朝阳区建国路",
+             "北京市朝阳区12号", "北京市朝阳区A号", "北京市朝阳区-路", "北京市朝阳区路", "北京市 朝阳区建国路",
+             "北京市，朝阳区建国路8号", "北京市朝阳区建国路８号", "内蒙古自治区呼和浩特市新城区大学街",
+             "新疆自治区X小区", "浙江省杭州市小区", "北京市胡同", "北京市a胡同", "上海市abc弄", "县城8号楼",
+             "中国北京市朝阳区建国路88号院", "区1号", "Beijing市a路", "北京市\n朝阳路", "某市.路",
+             "北京市朝阳区建国路㐀", "北京市朝阳区㐀路", "北京市·建国路", "广州市天河区体育西路１号"]
+PLATES = ["京A12345", "粤B1234D", "沪AD12345", "沪A12345F", "苏E1234挂", "京A1234学", "京I12345",
+          "京AO2345", "京A1234", "京A123456", "京1A2345", "A12345", "京A12345挂", "京A 12345",
+          "京A·12345", "京a12345", "京A-12345", "京A1234警", "京警1234", "港A12345", "京A1234港港",
+          "京A12D45F", "京AF2345D", "京AD2345X", "京A1234挂5", "京京12345", "京Ａ12345", "京A1234　"]
 NAMES = ["王伟", "李秀英", "欧阳娜娜", "司马光", "诸葛亮", "张", "王小明明", "欧阳", "和平", "阿卜杜·热合曼",
          "伟王", "明天", "㐀伟", "王𠀀", "王 伟", " 李娜 ", "王\u3000伟", "Zhang Wei", "王伟1", "王·伟",
          "上官婉儿", "上官", "公孙胜利啊", "李娜·", "司徒"]
@@ -51,6 +63,8 @@ def _genuine(rng: random.Random) -> dict[str, list[str]]:
         "ipv4": [".".join(str(rng.randrange(300)) for _ in range(4)) for _ in range(300)],
         "email": [f"user{rng.randrange(999)}@mail{rng.randrange(9)}.com" for _ in range(300)],
         "cn_person_name": NAMES * 10,
+        "cn_address": ADDRESSES * 10,
+        "cn_plate": PLATES * 10,
         "gps": [f"{rng.uniform(-95, 95):.{rng.choice([3, 4, 6])}f},"
                 f"{rng.uniform(-185, 185):.{rng.choice([4, 6])}f}" for _ in range(300)],
     }
@@ -100,7 +114,21 @@ _ALPHABETS = {
     "email": "abcAB0._%+-@ .",
     "gps": "0123456789.,- ",
     "cn_person_name": "王李欧阳司马明伟天·\u3000 a㐀",
+    "cn_address": "北市区省县路街道大胡同小号1a-,，  ·\n㐀",
+    "cn_plate": "京粤挂学ADFIO019 -·a㐀\u3000",
 }
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["", " ", "N/A", "na", "None", "NULL", "—",
+                                                      "\\n", "--", "-", "/", "x", "nulls"]),
+                          st.text("nul/ -—NA\\", max_size=6)), min_size=1, max_size=30))
+def test_present_mask_matches_non_empty(values):
+    from chujing.scan.fast import present_mask
+    from chujing.scan.normalise import non_empty
+
+    series = pl.Series("c", values, dtype=pl.Utf8)
+    assert present_mask(series).tolist() == non_empty(series).to_list()
 
 
 @pytest.mark.parametrize("detector_id", FAST)

@@ -23,6 +23,7 @@ from chujing.scan.columns import ColumnPlan, parse_dates, plan_columns
 from chujing.scan.detectors import BY_ID, resident_id
 from chujing.scan.detectors.phone import MOBILE, unknown_prefix
 from chujing.scan.detectors.special import SEX_VALUES
+from chujing.scan.fast import present_mask
 from chujing.scan.normalise import fold_width, non_empty
 from chujing.scan.persons import KEY_RANKS, KeyCandidate, PersonTable, minor_birth_threshold
 from chujing.scan.readers import BATCH_ROWS, SourceFile, discover, read_batches
@@ -93,14 +94,18 @@ class _Stats:
         return self.by_key[key]
 
     def add(self, file: str, plan: ColumnPlan, detector: str, cells: int,
-            values: pl.Series) -> None:
-        """A validated column: `values` are its cells that validated."""
+            values: pl.Series, hit: np.ndarray) -> None:
+        """A validated column: `values` null where a cell did not validate (`hit` false)."""
         stats = self.get(file, plan, detector, free_text=False)
         stats.cells += cells
-        stats.matches += len(values)
-        self.add_samples(stats, values)
+        stats.matches += int(np.count_nonzero(hit))
+        if len(stats.samples) < SAMPLES_PER_COLUMN:
+            first = np.flatnonzero(hit)[:50]
+            self.add_samples(stats, values.gather(pl.Series(first, dtype=pl.UInt32)), False)
+        if stats.detector == MOBILE.id:
+            stats.unknown_prefix += int(unknown_prefix(values).sum())
 
-    def add_samples(self, stats: ColumnStats, values: pl.Series) -> None:
+    def add_samples(self, stats: ColumnStats, values: pl.Series, prefixes: bool = True) -> None:
         if len(stats.samples) < SAMPLES_PER_COLUMN and len(values):
             det = BY_ID.get(stats.detector)
             for value in values.head(50).unique(maintain_order=True).to_list():
@@ -109,7 +114,7 @@ class _Stats:
                     stats.samples.append(masked)
                 if len(stats.samples) >= SAMPLES_PER_COLUMN:
                     break
-        if stats.detector == MOBILE.id:
+        if prefixes and stats.detector == MOBILE.id:
             stats.unknown_prefix += int(unknown_prefix(values).sum())
 
 
@@ -182,23 +187,24 @@ class Scanner:
     # -- columns ------------------------------------------------------------------------------
 
     def _identifier_column(self, batch: _Batch, file: str, plan: ColumnPlan,
-                           values: pl.Series, present: pl.Series) -> pl.Series:
+                           values: pl.Series, present: np.ndarray) -> np.ndarray:
         """Record a validated column; returns the cells that did not validate."""
         det = plan.detector
         assert det is not None
-        hit = values.is_not_null()
-        self.stats.add(file, plan, det.id, int(present.sum()), values.filter(hit))
+        hit = values.is_not_null().to_numpy()
+        self.stats.add(file, plan, det.id, int(np.count_nonzero(present)), values, hit)
         if det.id == resident_id.DETECTOR.id:
             batch.add_flags(hit, _RID_DERIVED)
             batch.add_flags(values.str.slice(6, 8) >= self.minor_threshold, BIT["minor_under_14"])
         elif det.category:
             batch.add_flags(hit, BIT[det.category])
         else:
-            batch.organisations += int(hit.sum())
+            batch.organisations += int(np.count_nonzero(hit))
         if det.key_type and not self.options.person_key:
             batch.add_key(KEY_RANKS[det.key_type], values, prefix=det.key_type + ":")
         if det.id == "gps":
-            batch.points.append((np.flatnonzero(hit.to_numpy()), values.filter(hit)))
+            rows = np.flatnonzero(hit)
+            batch.points.append((rows, values.gather(pl.Series(rows, dtype=pl.UInt32))))
         return present & ~hit
 
     @staticmethod
@@ -271,9 +277,9 @@ class Scanner:
     def _detect(self, frame: pl.DataFrame, plan: ColumnPlan):
         """The expensive, independent part of a column's work (runs in parallel)."""
         raw = frame[plan.column]
-        present = non_empty(raw)
         if plan.role in ("identifier", "name", "address"):
-            return raw, present, plan.validate(raw)
+            return raw, present_mask(raw), plan.validate(raw)
+        present = non_empty(raw)
         if plan.role == "text":
             return raw, present, self._find_in_text(frame.height, raw, present)
         return raw, present, None
@@ -304,7 +310,7 @@ class Scanner:
                 elif plan.role == "address":
                     addresses = values
                 if rest.any():
-                    self._text_column(batch, file, plan, raw, rest)
+                    self._text_column(batch, file, plan, raw, pl.Series(rest))
             elif plan.role in ("sex", "birth_date", "age"):
                 self._attribute_column(batch, plan, raw, present)
             else:

@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 
 from chujing.scan.detectors import (
+    address,
     bank_card,
     email,
     location,
@@ -27,6 +28,7 @@ from chujing.scan.detectors import (
     person_name,
     phone,
     resident_id,
+    vehicle,
 )
 from chujing.scan.detectors.base import Detector, keep_where
 
@@ -74,7 +76,47 @@ def _name(k, hinted: bool, buffers: Buffers, out: np.ndarray) -> None:
     k.person_name(*buffers, *_surname_tables(), out)
 
 
+@cache
+def _han_table() -> np.ndarray:
+    """Bits of the characters the address and plate kernels look for (kernels.ADMIN …)."""
+    k = _kernels()
+    table = np.zeros(k.HAN_LAST - k.HAN_FIRST + 1, dtype=np.uint16)
+    for chars, bit in (("省市区县旗镇乡", k.ADMIN), ("路街道巷弄村园苑里", k.STREET),
+                       ("胡", k.HU), ("同", k.TONG), ("小", k.XIAO), ("区", k.QU), ("号", k.HAO),
+                       (vehicle.PROVINCES, k.PROVINCE), (vehicle.PLATE_SUFFIXES, k.PLATE_SUFFIX)):
+        for char in chars:
+            table[ord(char) - k.HAN_FIRST] |= bit
+    return table
+
+
+@cache
+def _placeholders() -> np.ndarray:
+    from chujing.scan.normalise import EMPTY_VALUES
+
+    packed = []
+    for value in EMPTY_VALUES:
+        raw = value.encode()
+        assert len(raw) <= 4, value  # the kernel packs up to 4 bytes
+        packed.append(len(raw) << 32 | int.from_bytes(raw, "little"))
+    return np.array(packed, dtype=np.int64)
+
+
+def present_mask(raw: pl.Series) -> np.ndarray:
+    """`normalise.non_empty(raw)` as a numpy mask, by a kernel where there is one."""
+    from chujing.scan.normalise import non_empty
+
+    k = _kernels()
+    if k is None or raw.dtype != pl.Utf8 or len(raw) == 0:
+        return non_empty(raw).to_numpy()
+    v32, vu8, _, _, valid = string_views(raw)
+    out = np.empty(len(raw), dtype=np.bool_)
+    k.present(v32, vu8, valid, _placeholders(), out)
+    return out
+
+
 _RUNNERS: dict[str, Callable] = {
+    address.DETECTOR.id: lambda k, hinted, b, out: k.address(*b, _han_table(), out),
+    vehicle.PLATE.id: lambda k, hinted, b, out: k.plate(*b, _han_table(), out),
     person_name.DETECTOR.id: _name,
     resident_id.DETECTOR.id: _rid,
     phone.MOBILE.id: lambda k, hinted, b, out: k.mobile(*b, out),

@@ -200,9 +200,8 @@ def _email_cell(buf, s, n):
 
 
 @njit(**_INLINE)
-def _coordinate(buf, s, end, limit):
-    """-?\\d{1,3}\\.\\d{4,}: 1 within ±limit, 2 within and zero, 0 outside, -1 not the shape,
-    -2 unsure (exactly the limit with a fraction: float rounding decides)."""
+def _coordinate(buf, s, end):
+    """-?\\d{1,3}\\.\\d{4,}: (whole degrees, fraction all zeros), whole -1 if not the shape."""
     k = s
     if k < end and buf[k] == 45:
         k += 1
@@ -213,7 +212,7 @@ def _coordinate(buf, s, end, limit):
         width += 1
         k += 1
     if width < 1 or width > 3 or k >= end or buf[k] != 46:
-        return -1
+        return -1, False
     k += 1
     fraction = 0
     zero = True
@@ -223,7 +222,14 @@ def _coordinate(buf, s, end, limit):
             zero = False
         k += 1
     if fraction < 4 or k != end:
-        return -1
+        return -1, False
+    return whole, zero
+
+
+@njit(**_INLINE)
+def _within(whole, zero, limit):
+    """1 within ±limit, 2 within and zero, 0 outside, -2 unsure (exactly the limit with a
+    fraction: float rounding decides)."""
     if whole < limit:
         return 2 if whole == 0 and zero else 1
     if whole == limit:
@@ -243,12 +249,12 @@ def _gps_cell(buf, s, n):
             comma = s + k
     if comma < 0:
         return INVALID
-    a90 = _coordinate(buf, s, comma, 90)
-    b90 = _coordinate(buf, comma + 1, s + n, 90)
-    if a90 == -1 or b90 == -1:
+    a, a_zero = _coordinate(buf, s, comma)
+    b, b_zero = _coordinate(buf, comma + 1, s + n)
+    if a < 0 or b < 0:
         return INVALID
-    a180 = _coordinate(buf, s, comma, 180)
-    b180 = _coordinate(buf, comma + 1, s + n, 180)
+    a90, a180 = _within(a, a_zero, 90), _within(a, a_zero, 180)
+    b90, b180 = _within(b, b_zero, 90), _within(b, b_zero, 180)
     if a90 == -2 or a180 == -2 or b90 == -2 or b180 == -2:
         return DEFER
     if a90 == 2 and b90 == 2:
@@ -408,3 +414,172 @@ def person_name(v32, vu8, data, starts, valid, single, compound, out):
             out[i] = _name_cell(vu8, 16 * i + 4, n, single, compound)
         else:
             out[i] = _name_cell(data, _start(v32, starts, i), n, single, compound)
+
+
+# -- address and plate: characters classified by a table over U+4E00-9FEF --------------------
+
+HAN_FIRST, HAN_LAST = 0x4E00, 0x9FEF
+ADMIN, STREET, HU, TONG, XIAO, QU, HAO, PROVINCE, PLATE_SUFFIX = (1 << k for k in range(9))
+_ASCII, _HAN = 0, 1
+
+
+@njit(**_INLINE)
+def _char(buf, s, end, table):
+    """(kind, table bits or the ASCII byte, width) of the character at s; kind -1: defer."""
+    b = buf[s]
+    if b < 128:
+        return _ASCII, int(b), 1
+    if 0xE0 <= b <= 0xEF and s + 2 < end:
+        c, d = buf[s + 1], buf[s + 2]
+        cp = ((b & 0x0F) << 12) | ((c & 0x3F) << 6) | (d & 0x3F)
+        if HAN_FIRST <= cp <= HAN_LAST and 0x80 <= c <= 0xBF and 0x80 <= d <= 0xBF:
+            return _HAN, int(table[cp - HAN_FIRST]), 3
+    return -1, 0, 1
+
+
+@njit(**_INLINE)
+def _address_cell(buf, s, n, table):
+    """ADDRESS_VALUE: a Han character then an admin unit, later a street part (a Han, ASCII
+    letter/digit or dash, then a street word) or digits then 号. Whitespace, commas, control
+    bytes and non-Han non-ASCII characters defer (the validator strips or folds them)."""
+    if n == 0:
+        return INVALID
+    end = s + n
+    k = s
+    admin = False
+    found = False
+    prev_han = False
+    # the previous two characters after the admin unit: in the street class? digit? bits
+    p1_class = False
+    p1_digit = False
+    p1_bits = 0
+    p2_class = False
+    while k < end:
+        kind, v, w = _char(buf, k, end, table)
+        k += w
+        if kind < 0:
+            return DEFER
+        if kind == _ASCII and (v < 32 or v == 127 or v == 32 or v == 44):
+            return DEFER
+        if found:
+            continue
+        han = kind == _HAN
+        if not admin:
+            if han and prev_han and (v & ADMIN):
+                admin = True
+            prev_han = han
+            continue
+        bits = v if han else 0
+        if p1_class and bits & STREET:
+            found = True  # [class]{1,20}?(路|街|道|巷|弄|村|园|苑|里), 大道 included
+        elif p2_class and ((bits & TONG and p1_bits & HU) or (bits & QU and p1_bits & XIAO)):
+            found = True  # [class]{1,20}?(胡同|小区)
+        elif bits & HAO and p1_digit:
+            found = True  # \d+号
+        cls = han or (kind == _ASCII and (_is_digit(v) or 65 <= v <= 90 or 97 <= v <= 122
+                                          or v == 45))
+        p2_class = p1_class
+        p1_class = cls
+        p1_digit = kind == _ASCII and _is_digit(v)
+        p1_bits = bits
+    return VALID if found else INVALID
+
+
+@njit(**_JIT)
+def address(v32, vu8, data, starts, valid, table, out):
+    for i in range(out.size):
+        n = v32[4 * i]
+        if _absent(valid, i):
+            out[i] = INVALID
+        elif n <= 12:
+            out[i] = _address_cell(vu8, 16 * i + 4, n, table)
+        else:
+            out[i] = _address_cell(data, _start(v32, starts, i), n, table)
+
+
+@njit(**_INLINE)
+def _plate_char(b):
+    """[A-HJ-NP-Z0-9]"""
+    return _is_digit(b) or (65 <= b <= 90 and b != 73 and b != 79)
+
+
+@njit(**_INLINE)
+def _plate_cell(buf, s, n, table):
+    """^[province][A-HJ-NP-Z] then 5 plate characters, 6 with D/F first or last, or 4 and a
+    suffix (挂学警港澳); whitespace, dashes, lower case and other non-ASCII defer."""
+    end = s + n
+    k = s
+    chars = 0
+    ok = True
+    ascii_run = 0
+    dfirst = False
+    last = 0
+    suffix = False
+    while k < end:
+        kind, v, w = _char(buf, k, end, table)
+        k += w
+        if kind < 0:
+            return DEFER
+        if kind == _ASCII:
+            if v <= 32 or v == 45 or 97 <= v <= 122 or v == 127:
+                return DEFER
+            if chars == 0 or suffix:
+                ok = False
+            elif chars == 1:
+                ok = ok and _plate_char(v) and not _is_digit(v)
+            else:
+                ok = ok and _plate_char(v)
+                if chars == 2:
+                    dfirst = v == 68 or v == 70
+                ascii_run += 1
+                last = v
+        else:
+            if v & PROVINCE and chars == 0:
+                pass
+            elif v & PLATE_SUFFIX and chars >= 2 and not suffix:
+                suffix = True
+            else:
+                ok = False  # no stripping or upper-casing changes a Han character
+        chars += 1
+    if not ok or chars < 2:
+        return INVALID
+    if suffix:
+        return VALID if ascii_run == 4 and chars == 7 else INVALID
+    if ascii_run == 5:
+        return VALID
+    if ascii_run == 6 and (dfirst or last == 68 or last == 70):
+        return VALID
+    return INVALID
+
+
+@njit(**_JIT)
+def plate(v32, vu8, data, starts, valid, table, out):
+    for i in range(out.size):
+        n = v32[4 * i]
+        if _absent(valid, i):
+            out[i] = INVALID
+        elif n <= 12:
+            out[i] = _plate_cell(vu8, 16 * i + 4, n, table)
+        else:
+            out[i] = _plate_cell(data, _start(v32, starts, i), n, table)
+
+
+@njit(**_JIT)
+def present(v32, vu8, valid, placeholders, out):
+    """Cells neither null nor a placeholder (packed: length << 32 | up to 4 bytes)."""
+    for i in range(out.size):
+        n = v32[4 * i]
+        if _absent(valid, i):
+            out[i] = False
+        elif n > 4:
+            out[i] = True
+        else:
+            packed = n << 32
+            for k in range(n):
+                packed |= vu8[16 * i + 4 + k] << (8 * k)
+            hit = False
+            for p in range(placeholders.size):
+                if placeholders[p] == packed:
+                    hit = True
+                    break
+            out[i] = not hit
