@@ -111,6 +111,9 @@ _TOKENS = st.sampled_from([
     "6222021234567890128", "130503670401001", ".", "X", "x", " ", "\n", "卡", "号", "账", "尾",
     "银行", "户", "护照", "通行证", "行", "证", "手机", "，", "。", "：", "·", "１", "@", ":", "-",
     "(", "京", "A", "*", "元", "的", "\u3000", "㐀", "é", "𠀀", "!", "/",
+    # words of the keyword, name and address passes (the kernel's prefilter flags)
+    "患者", "王", "欧阳", "伟", "先生", "说", "和", "确诊", "DNA", "卡号", "省", "市", "区", "路", "号",
+    "自治", "北京市朝阳区建国路", "12",
 ])
 
 
@@ -120,3 +123,18 @@ _TOKENS = st.sampled_from([
 def test_random_strings_agree(texts):
     check(texts)
     check(texts, fold=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.lists(_TOKENS, max_size=10).map("".join)),
+                min_size=1, max_size=30))
+def test_word_flags_match_contains_any(texts):
+    from chujing.scan.fast.text import word_flags
+    from chujing.scan.text import _KEYWORDS, PASSES
+
+    groups = (tuple(_KEYWORDS), *(p.prefilter_words for p in PASSES[1:]))
+    series = pl.Series("note", texts, dtype=pl.Utf8)
+    flags = word_flags(series, groups)
+    for bit, words in enumerate(groups):
+        expected = series.str.contains_any(list(words)).fill_null(False).to_list()
+        assert [bool((f >> bit) & 1) for f in flags] == expected

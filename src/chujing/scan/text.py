@@ -66,8 +66,11 @@ PASSES = (
 _KEYWORDS = sorted(KEYWORD_CATEGORY, key=len, reverse=True)
 
 
-def _candidates(rows: pl.Series, texts: pl.Series, text_pass: TextPass) -> pl.DataFrame:
-    keep = text_pass.cells(texts)
+def _candidates(rows: pl.Series, texts: pl.Series, text_pass: TextPass,
+                keep: pl.Series | None = None) -> pl.DataFrame:
+    """Candidates of the cells that pass the prefilter (`keep`: its outcome, if known)."""
+    if keep is None:
+        keep = text_pass.cells(texts)
     frame = pl.DataFrame({"row": rows.filter(keep),
                           "cand": texts.filter(keep).str.extract_all(text_pass.pattern)})
     return frame.explode("cand").filter(pl.col("cand").str.len_bytes() >= text_pass.min_bytes)
@@ -159,9 +162,22 @@ def detect_in_text(rows: pl.Series, texts: pl.Series, *, fast: bool = True) -> p
     `fast=False` runs the regex pass on every cell: the reference the byte kernel is tested
     and benchmarked against.
     """
-    found: list[pl.DataFrame] = [_keywords(rows, texts), *_identifiers(rows, texts, fast)]
-    for text_pass in PASSES[1:]:
-        candidates = _candidates(rows, texts, text_pass)
+    flags = None
+    if fast:
+        from chujing.scan.fast.text import word_flags
+
+        flags = word_flags(texts, (tuple(_KEYWORDS), *(p.prefilter_words for p in PASSES[1:])))
+    if flags is None:
+        found = [_keywords(rows, texts)]
+    else:  # Aho-Corasick only over the cells that hold a keyword
+        where = pl.Series(flags & 1, dtype=pl.Boolean)
+        found = [_keywords(rows.filter(where), texts.filter(where))]
+    found.extend(_identifiers(rows, texts, fast))
+    for bit, text_pass in enumerate(PASSES[1:], start=1):
+        keep = None
+        if flags is not None and text_pass.prefilter_words and not text_pass.prefilter_regex:
+            keep = pl.Series((flags >> bit) & 1, dtype=pl.Boolean)
+        candidates = _candidates(rows, texts, text_pass, keep)
         if candidates.height:
             found.extend(_validate(candidates, text_pass.detectors))
     found = [f for f in found if f.height]

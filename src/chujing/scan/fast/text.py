@@ -81,3 +81,44 @@ def scan_identifiers(texts: pl.Series) -> KernelFindings | None:
     return KernelFindings(deferred=np.flatnonzero(status == k.DEFER),
                           position=position[:found], kind=kind[:found],
                           value=pl.Series("value", strings, dtype=pl.Utf8))
+
+
+@cache
+def _word_table(groups: tuple[tuple[str, ...], ...]):
+    """Words sorted by their first two bytes, with each word's group bits (1 << group)."""
+    bits_of: dict[bytes, int] = {}
+    for group, words in enumerate(groups):
+        for word in words:
+            raw = word.encode()
+            assert len(raw) >= 2, word
+            bits_of[raw] = bits_of.get(raw, 0) | (1 << group)
+    ordered = sorted(bits_of, key=lambda raw: (raw[0] * 256 + raw[1], raw))
+    table = np.zeros((len(ordered), max(map(len, ordered))), dtype=np.uint8)
+    key_start = np.zeros(65536, dtype=np.int32)
+    key_count = np.zeros(65536, dtype=np.int32)
+    for k, raw in enumerate(ordered):
+        table[k, :len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+        key = raw[0] * 256 + raw[1]
+        if key_count[key] == 0:
+            key_start[key] = k
+        key_count[key] += 1
+    lengths = np.array([len(raw) for raw in ordered], dtype=np.int64)
+    bits = np.array([bits_of[raw] for raw in ordered], dtype=np.uint8)
+    return key_start, key_count, table, lengths, bits
+
+
+def word_flags(texts: pl.Series, groups: tuple[tuple[str, ...], ...]) -> np.ndarray | None:
+    """Per cell, bit g set when the cell holds a word of groups[g] (at most 8 groups)."""
+    import pyarrow as pa
+
+    from chujing.scan.fast import _buffers
+
+    k = _kernels()
+    if k is None or texts.dtype != pl.Utf8 or len(groups) > 8:
+        return None
+    array = texts.to_arrow(compat_level=pl.CompatLevel.newest())
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    out = np.empty(len(texts), dtype=np.uint8)
+    k.word_flags(*_buffers(array), *_word_table(groups), out)
+    return out

@@ -279,3 +279,40 @@ def identifiers(v32, vu8, data, starts, valid, provinces, earliest, latest, bins
         else:
             status[i] = _cell(data, _start(v32, starts, i), n, i, provinces, earliest, latest,
                               bins, bin_lengths, out_pos, out_kind, offsets, values, count)
+
+
+# -- which cells hold which words (the prefilters of the keyword, name and address passes) ------
+
+@njit(**_INLINE)
+def _word_bits(buf, s, n, key_start, key_count, words, lengths, bits):
+    """OR of the bits of the words occurring in buf[s:s+n] (words of 2+ bytes, keyed by their
+    first two bytes; a word never starts with a UTF-8 continuation byte, so no false start)."""
+    found = 0
+    for i in range(n - 1):
+        key = buf[s + i] * 256 + buf[s + i + 1]
+        first = key_start[key]
+        for w in range(first, first + key_count[key]):
+            width = lengths[w]
+            if (found & bits[w]) == bits[w] or i + width > n:
+                continue
+            same = True
+            for j in range(2, width):
+                if buf[s + i + j] != words[w, j]:
+                    same = False
+                    break
+            if same:
+                found |= bits[w]
+    return found
+
+
+@njit(**_JIT)
+def word_flags(v32, vu8, data, starts, valid, key_start, key_count, words, lengths, bits, out):
+    for i in range(out.size):
+        n = v32[4 * i]
+        if _absent(valid, i):
+            out[i] = 0
+        elif n <= 12:
+            out[i] = _word_bits(vu8, 16 * i + 4, n, key_start, key_count, words, lengths, bits)
+        else:
+            out[i] = _word_bits(data, _start(v32, starts, i), n, key_start, key_count, words,
+                                lengths, bits)
