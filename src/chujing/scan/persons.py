@@ -72,16 +72,18 @@ def _seed(prefix: str) -> int:
     return int.from_bytes(hashlib.blake2b(prefix.encode(), digest_size=8).digest(), "little")
 
 
-def hash_strings(values: pl.Series, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(h1, h2, present) of each cell of a Utf8 Series; null cells are not present."""
+def hash_strings(values: pl.Series, seed: int,
+                 want: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(h1, h2) of the cells of a Utf8 Series that `want` marks (all if None; 0 elsewhere
+    and for nulls)."""
     from chujing.scan.fast import string_views
 
     n = len(values)
     h1, h2 = np.empty(n, np.uint64), np.empty(n, np.uint64)
-    present = np.empty(n, np.bool_)
     if n:
-        _keys().hash_views(*string_views(values), np.uint64(seed), h1, h2, present)
-    return h1, h2, present
+        _keys().hash_views(*string_views(values), np.uint64(seed),
+                           np.zeros(0, np.bool_) if want is None else want, h1, h2)
+    return h1, h2
 
 
 class KeyCandidate:
@@ -95,21 +97,30 @@ class KeyCandidate:
                  second: pl.Series | None = None) -> None:
         self.prefix, self.values, self.rows, self.second = prefix, values, rows, second
 
-    def hashes(self, height: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(h1, h2, present), aligned to the batch."""
-        seed = _seed(self.prefix)
-        h1, h2, present = hash_strings(self.values, seed)
+    def present(self, height: int) -> np.ndarray:
+        """Rows of the batch this candidate has a key for."""
+        here = self.values.is_not_null().to_numpy()
         if self.second is not None:
-            k = _keys()
-            b1, b2, second = hash_strings(self.second, seed)
-            k.combine(h1, h2, b1, b2, np.uint64(seed), h1, h2)
-            present &= second
+            here &= self.second.is_not_null().to_numpy()
         if self.rows is None:
-            return h1, h2, present
-        full1, full2 = np.zeros(height, np.uint64), np.zeros(height, np.uint64)
+            return here
         full = np.zeros(height, np.bool_)
-        full1[self.rows], full2[self.rows], full[self.rows] = h1, h2, present
-        return full1, full2, full
+        full[self.rows] = here
+        return full
+
+    def hashes(self, take: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(h1, h2) of the batch rows in `take` (a mask over the batch; 0 elsewhere)."""
+        seed = _seed(self.prefix)
+        want = take if self.rows is None else take[self.rows]
+        h1, h2 = hash_strings(self.values, seed, want)
+        if self.second is not None:
+            b1, b2 = hash_strings(self.second, seed, want)
+            _keys().combine(h1, h2, b1, b2, np.uint64(seed), h1, h2)
+        if self.rows is None:
+            return h1, h2
+        full1, full2 = np.zeros(take.size, np.uint64), np.zeros(take.size, np.uint64)
+        full1[self.rows], full2[self.rows] = h1, h2
+        return full1, full2
 
     def texts(self, rows: np.ndarray) -> pl.Series:
         """The type-prefixed key text of the given batch rows."""
@@ -129,7 +140,7 @@ class PersonTable:
 
     def __init__(self) -> None:
         self.count = 0
-        self._slots = np.full(1 << 16, -1, dtype=np.int64)
+        self._slots = np.full(1 << 16, -1, dtype=np.int32)
         self._h1 = np.zeros(1 << 15, np.uint64)
         self._h2 = np.zeros(1 << 15, np.uint64)
         self._flags = np.zeros(1 << 15, np.uint32)
@@ -151,7 +162,7 @@ class PersonTable:
             size = self._slots.size
             while 2 * need > size:
                 size *= 2
-            self._slots = np.empty(size, dtype=np.int64)
+            self._slots = np.empty(size, dtype=np.int32)
             _keys().rehash(self._h1, self.count, self._slots)
 
     def add(self, candidates: list[KeyCandidate], flags: np.ndarray,
@@ -163,8 +174,10 @@ class PersonTable:
         keyed = np.zeros(height, np.bool_)
         winner = np.full(height, -1, dtype=np.int16)
         for i, candidate in enumerate(candidates):
-            c1, c2, present = candidate.hashes(height)
-            take = present & ~keyed
+            take = candidate.present(height) & ~keyed
+            if not take.any():
+                continue
+            c1, c2 = candidate.hashes(take)  # only the rows this candidate keys
             h1[take], h2[take], winner[take] = c1[take], c2[take], i
             keyed |= take
         self.unkeyed_rows_with_pi += int(np.count_nonzero((flags != 0) & ~keyed))
@@ -177,9 +190,9 @@ class PersonTable:
         if added:
             self._texts.append(_texts(candidates, winner, new_rows[:added]))
         for rows, values in points:
-            point, _, present = hash_strings(values, _POINT_SEED)
-            _keys().add_points(np.where(present, person[rows], -1), point, self._points,
-                               self._npoints)
+            point, _ = hash_strings(values, _POINT_SEED)
+            _keys().add_points(np.where(values.is_not_null().to_numpy(), person[rows], -1),
+                               point, self._points, self._npoints)
 
     def result(self) -> pl.DataFrame:
         """key, flags for every distinct person, with the track rule applied (in no order:

@@ -59,11 +59,11 @@ def _hash_cell(buf, s, n, seed):
 
 
 @njit(**_JIT)
-def hash_views(v32, vu8, data, starts, valid, seed, h1, h2, present):
-    """Hash each non-null cell of an Arrow string-view column; `present` marks them."""
+def hash_views(v32, vu8, data, starts, valid, seed, want, h1, h2):
+    """Hash the cells of an Arrow string-view column that `want` marks (none if it is empty);
+    the others get 0."""
     for i in range(h1.size):
-        if valid.size != 0 and valid[i] == 0:
-            present[i] = False
+        if (want.size != 0 and not want[i]) or (valid.size != 0 and valid[i] == 0):
             h1[i] = 0
             h2[i] = 0
             continue
@@ -74,7 +74,6 @@ def hash_views(v32, vu8, data, starts, valid, seed, h1, h2, present):
             a, b = _hash_cell(data, starts[v32[4 * i + 2]] + v32[4 * i + 3], n, seed)
         h1[i] = a
         h2[i] = b
-        present[i] = True
 
 
 @njit(**_JIT)
