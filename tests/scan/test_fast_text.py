@@ -138,3 +138,20 @@ def test_word_flags_match_contains_any(texts):
     for bit, words in enumerate(groups):
         expected = series.str.contains_any(list(words)).fill_null(False).to_list()
         assert [bool((f >> bit) & 1) for f in flags] == expected
+
+
+def test_repeated_candidates_are_validated_once_with_the_same_findings():
+    # Over 1,024 name and address candidates, most repeated: the fast path validates each
+    # distinct candidate once and maps the results back.
+    rng = random.Random(16)
+    people = [(rng.choice("王李张刘陈杨黄赵吴周和高马") + rng.choice("伟芳娜敏静丽强磊军说"),
+               gen.mobile(rng)) for _ in range(40)]
+    texts = []
+    for _ in range(3000):
+        name, mobile = rng.choice(people)
+        texts.append(rng.choice([
+            f"客户{name}来电，手机{mobile}", f"{name}先生要求退款", f"患者{name}，男",
+            f"收货地址：浙江省杭州市西湖区文一西路{rng.randrange(1, 30)}号，电话{mobile}",
+            f"{name}和{rng.choice(people)[0]}一起来访", "客户满意", "明天说"]))
+    found = check(texts)
+    assert (found["detector"] == "cn_person_name").sum() > 1024

@@ -76,7 +76,20 @@ def _candidates(rows: pl.Series, texts: pl.Series, text_pass: TextPass,
     return frame.explode("cand").filter(pl.col("cand").str.len_bytes() >= text_pass.min_bytes)
 
 
-def _validate(candidates: pl.DataFrame, detectors: tuple[Detector, ...]) -> list[pl.DataFrame]:
+def _validated(detector: Detector, candidates: pl.Series, dedupe: bool) -> pl.Series:
+    """`validate_text` of each candidate; with `dedupe`, of each distinct candidate once when
+    a quarter or more repeat (a customer's name recurs in their notes)."""
+    if dedupe and len(candidates) >= 1024:
+        distinct = candidates.unique()
+        if 4 * len(distinct) <= 3 * len(candidates):
+            table = pl.DataFrame({"cand": distinct, "value": detector.validate_text(distinct)})
+            return pl.DataFrame({"cand": candidates}).join(
+                table, on="cand", how="left", maintain_order="left")["value"]
+    return detector.validate_text(candidates)
+
+
+def _validate(candidates: pl.DataFrame, detectors: tuple[Detector, ...],
+              dedupe: bool = False) -> list[pl.DataFrame]:
     found = []
     remaining = candidates
     for detector in detectors:
@@ -88,7 +101,7 @@ def _validate(candidates: pl.DataFrame, detectors: tuple[Detector, ...]) -> list
             shaped = remaining.filter(where)
             if shaped.height == 0:
                 continue
-        value = detector.validate_text(shaped["cand"])
+        value = _validated(detector, shaped["cand"], dedupe)
         hit = value.is_not_null()
         hits = int(hit.sum())
         if hits:
@@ -179,7 +192,7 @@ def detect_in_text(rows: pl.Series, texts: pl.Series, *, fast: bool = True) -> p
             keep = pl.Series((flags >> bit) & 1, dtype=pl.Boolean)
         candidates = _candidates(rows, texts, text_pass, keep)
         if candidates.height:
-            found.extend(_validate(candidates, text_pass.detectors))
+            found.extend(_validate(candidates, text_pass.detectors, dedupe=fast))
     found = [f for f in found if f.height]
     if not found:
         return pl.DataFrame(schema=FINDINGS_SCHEMA)
