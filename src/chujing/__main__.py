@@ -1,3 +1,3 @@
-from chujing.cli import main
+from chujing.cli import console
 
-main()
+console()

@@ -146,3 +146,25 @@ def test_console_bytes_and_no_typer_import():
         assert b"typer" in slow.stderr
     r = _run("-m", "chujing", "assess", example)
     assert r.returncode == 0 and r.stdout == _run("-c", probe % (example, "text", True)).stdout
+
+
+def test_program_exit_codes_and_a_closed_pipe():
+    """As a program (console script, -m), the fast path may skip the interpreter's teardown: exit
+    codes and a reader that went away are handled as by the Typer app."""
+    import os
+
+    example = str(ROOT / "examples" / "ftz-beijing-automotive.yaml")
+    typer_only = ("import sys; sys.argv = ['chujing', *sys.argv[1:]]\n"
+                  "from chujing.cli import console, fast\n"
+                  "fast.plain_assess = lambda a, e: None\nconsole()")
+    for args in (["--fail-on", "exempt"], ["--fail-on", "other_path"], ["-f", "json"]):
+        quick = _run("-m", "chujing", "assess", example, *args)
+        slow = _run("-c", typer_only, "assess", example, *args)
+        assert (quick.returncode, quick.stdout, quick.stderr) == (slow.returncode, slow.stdout, slow.stderr)
+    for cmd in (["-m", "chujing"], ["-c", typer_only]):
+        r, w = os.pipe()
+        os.close(r)  # nobody reads: the first write fails with EPIPE
+        p = subprocess.run([sys.executable, *cmd, "assess", example, "-f", "json"], stdout=w,
+                           stderr=subprocess.PIPE, timeout=120, cwd=ROOT)
+        os.close(w)
+        assert (p.returncode, p.stderr) == (1, b"")

@@ -16,7 +16,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from chujing.errors import EXIT_INTERNAL, ChujingError  # noqa: E402
 
-__all__ = ["app", "main"]
+__all__ = ["app", "console", "main"]
 
 
 def __getattr__(name: str):  # `from chujing.cli import app` builds the Typer app on first use
@@ -27,10 +27,16 @@ def __getattr__(name: str):  # `from chujing.cli import app` builds the Typer ap
     raise AttributeError(name)
 
 
-def main() -> None:
+def console() -> None:
+    """The `chujing` program (console script, `python -m chujing`): `main` for a process that ends
+    with the command (cli/fast.py may then leave without tearing the interpreter down)."""
+    main(program=True)
+
+
+def main(program: bool = False) -> None:
     """Entry point: runs the command and turns known errors into one line and an exit code."""
     try:
-        code = _run(sys.argv[1:])
+        code = _run(sys.argv[1:], program)
         if isinstance(code, int) and code:
             sys.exit(code)
     except ChujingError as exc:
@@ -53,12 +59,12 @@ def main() -> None:
         sys.exit(EXIT_INTERNAL)
 
 
-def _run(args: list[str]):
+def _run(args: list[str], program: bool):
     from chujing.cli import fast
 
     call = fast.plain_assess(args, os.environ)
     if call is not None:
-        return fast.run(call)
+        return fast.run(call, program)
     from chujing.cli.typer_app import app
 
     return app(standalone_mode=False)
