@@ -134,14 +134,14 @@ def _keywords(rows: pl.Series, texts: pl.Series) -> pl.DataFrame:
     )
 
 
-def _identifiers(rows: pl.Series, texts: pl.Series, fast: bool) -> list[pl.DataFrame]:
+def _identifiers(rows: pl.Series, texts: pl.Series, buffers) -> list[pl.DataFrame]:
     """The identifier pass: the byte kernel where it decides, the regex pass on the rest."""
     id_pass = PASSES[0]
     kernel = None
-    if fast:
+    if buffers is not None:
         from chujing.scan.fast.text import scan_identifiers
 
-        kernel = scan_identifiers(texts)
+        kernel = scan_identifiers(texts, buffers)
     if kernel is None:
         candidates = _candidates(rows, texts, id_pass)
         return _validate(candidates, id_pass.detectors) if candidates.height else []
@@ -175,17 +175,20 @@ def detect_in_text(rows: pl.Series, texts: pl.Series, *, fast: bool = True) -> p
     `fast=False` runs the regex pass on every cell: the reference the byte kernel is tested
     and benchmarked against.
     """
-    flags = None
+    flags = buffers = None
     if fast:
-        from chujing.scan.fast.text import word_flags
+        from chujing.scan.fast.text import text_buffers, word_flags
 
-        flags = word_flags(texts, (tuple(_KEYWORDS), *(p.prefilter_words for p in PASSES[1:])))
+        buffers = text_buffers(texts)
+        if buffers is not None:
+            flags = word_flags(texts, (tuple(_KEYWORDS), *(p.prefilter_words for p in PASSES[1:])),
+                               buffers)
     if flags is None:
         found = [_keywords(rows, texts)]
     else:  # Aho-Corasick only over the cells that hold a keyword
         where = pl.Series(flags & 1, dtype=pl.Boolean)
         found = [_keywords(rows.filter(where), texts.filter(where))]
-    found.extend(_identifiers(rows, texts, fast))
+    found.extend(_identifiers(rows, texts, buffers))
     for bit, text_pass in enumerate(PASSES[1:], start=1):
         keep = None
         if flags is not None and text_pass.prefilter_words and not text_pass.prefilter_regex:

@@ -51,18 +51,34 @@ def available() -> bool:
     return _kernels() is not None
 
 
-def scan_identifiers(texts: pl.Series) -> KernelFindings | None:
-    """The kernel's findings and deferred cells, or None without numba or for non-text."""
+Buffers = tuple[np.ndarray, ...]
+
+
+def text_buffers(texts: pl.Series) -> Buffers | None:
+    """The Arrow buffers of a text column for the kernels, or None without numba or non-text.
+
+    Built once per column: gathering a filtered column's data buffers copies them."""
     import pyarrow as pa
 
-    from chujing.scan.fast import _buffers, _province_table
+    from chujing.scan.fast import _buffers
 
-    k = _kernels()
-    if k is None or texts.dtype != pl.Utf8:
+    if _kernels() is None or texts.dtype != pl.Utf8:
         return None
     array = texts.to_arrow(compat_level=pl.CompatLevel.newest())
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
+    return _buffers(array)
+
+
+def scan_identifiers(texts: pl.Series, buffers: Buffers | None = None) -> KernelFindings | None:
+    """The kernel's findings and deferred cells, or None without numba or for non-text."""
+    import pyarrow as pa
+
+    from chujing.scan.fast import _province_table
+
+    buffers = buffers or text_buffers(texts)
+    if buffers is None:
+        return None
     n = len(texts)
     capacity = n // 2 + 64  # cells whose findings do not fit are deferred, not lost
     status = np.empty(n, dtype=np.uint8)
@@ -72,7 +88,8 @@ def scan_identifiers(texts: pl.Series) -> KernelFindings | None:
     values = np.empty(capacity * 19, dtype=np.uint8)
     count = np.zeros(1, dtype=np.int64)
     latest = int(date.today().strftime("%Y%m%d"))
-    k.identifiers(*_buffers(array), _province_table(), int(resident_id.EARLIEST_BIRTH), latest,
+    k = _kernels()
+    k.identifiers(*buffers, _province_table(), int(resident_id.EARLIEST_BIRTH), latest,
                   *_bin_table(), status, position, kind, offsets, values, count)
     found = int(count[0])
     strings = pa.Array.from_buffers(
@@ -85,40 +102,37 @@ def scan_identifiers(texts: pl.Series) -> KernelFindings | None:
 
 @cache
 def _word_table(groups: tuple[tuple[str, ...], ...]):
-    """Words sorted by their first two bytes, with each word's group bits (1 << group)."""
-    bits_of: dict[bytes, int] = {}
+    """Words (UTF-8) sorted by first character, each with its group bits (1 << group), and
+    per first character (code point) a bit, the index of its first word and its word count."""
+    bits_of: dict[str, int] = {}
     for group, words in enumerate(groups):
         for word in words:
-            raw = word.encode()
-            assert len(raw) >= 2, word
-            bits_of[raw] = bits_of.get(raw, 0) | (1 << group)
-    ordered = sorted(bits_of, key=lambda raw: (raw[0] * 256 + raw[1], raw))
-    table = np.zeros((len(ordered), max(map(len, ordered))), dtype=np.uint8)
-    key_start = np.zeros(65536, dtype=np.int32)
-    key_count = np.zeros(65536, dtype=np.int32)
-    for k, raw in enumerate(ordered):
+            if not word or ord(word[0]) >= 0x10000:
+                return None  # the kernel indexes first characters below U+10000
+            bits_of[word] = bits_of.get(word, 0) | (1 << group)
+    ordered = sorted(bits_of, key=lambda word: (ord(word[0]), word))
+    encoded = [word.encode() for word in ordered]
+    table = np.zeros((len(ordered), max(map(len, encoded))), dtype=np.uint8)
+    first_start = np.zeros(0x10000, dtype=np.int32)
+    first_count = np.zeros(0x10000, dtype=np.int32)
+    for k, (word, raw) in enumerate(zip(ordered, encoded, strict=True)):
         table[k, :len(raw)] = np.frombuffer(raw, dtype=np.uint8)
-        key = raw[0] * 256 + raw[1]
-        if key_count[key] == 0:
-            key_start[key] = k
-        key_count[key] += 1
-    lengths = np.array([len(raw) for raw in ordered], dtype=np.int64)
-    bits = np.array([bits_of[raw] for raw in ordered], dtype=np.uint8)
-    return key_start, key_count, table, lengths, bits
+        if first_count[ord(word[0])] == 0:
+            first_start[ord(word[0])] = k
+        first_count[ord(word[0])] += 1
+    lengths = np.array([len(raw) for raw in encoded], dtype=np.int64)
+    bits = np.array([bits_of[word] for word in ordered], dtype=np.uint8)
+    first_bits = np.packbits(first_count > 0, bitorder="little")  # 8 KB: stays in L1
+    return first_bits, first_start, first_count, table, lengths, bits
 
 
-def word_flags(texts: pl.Series, groups: tuple[tuple[str, ...], ...]) -> np.ndarray | None:
+def word_flags(texts: pl.Series, groups: tuple[tuple[str, ...], ...],
+               buffers: Buffers | None = None) -> np.ndarray | None:
     """Per cell, bit g set when the cell holds a word of groups[g] (at most 8 groups)."""
-    import pyarrow as pa
-
-    from chujing.scan.fast import _buffers
-
-    k = _kernels()
-    if k is None or texts.dtype != pl.Utf8 or len(groups) > 8:
+    table = _word_table(groups) if len(groups) <= 8 else None
+    buffers = buffers or text_buffers(texts) if table else None
+    if buffers is None:
         return None
-    array = texts.to_arrow(compat_level=pl.CompatLevel.newest())
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
     out = np.empty(len(texts), dtype=np.uint8)
-    k.word_flags(*_buffers(array), *_word_table(groups), out)
+    _kernels().word_flags(*buffers, *table, out)
     return out

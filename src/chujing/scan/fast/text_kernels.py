@@ -284,35 +284,50 @@ def identifiers(v32, vu8, data, starts, valid, provinces, earliest, latest, bins
 # -- which cells hold which words (the prefilters of the keyword, name and address passes) ------
 
 @njit(**_INLINE)
-def _word_bits(buf, s, n, key_start, key_count, words, lengths, bits):
-    """OR of the bits of the words occurring in buf[s:s+n] (words of 2+ bytes, keyed by their
-    first two bytes; a word never starts with a UTF-8 continuation byte, so no false start)."""
+def _word_bits(buf, s, n, first_bits, first_start, first_count, words, lengths, bits):
+    """OR of the bits of the words occurring in buf[s:s+n]; words are indexed by their first
+    character (a code point below U+10000), so most characters cost one bit test."""
     found = 0
-    for i in range(n - 1):
-        key = buf[s + i] * 256 + buf[s + i + 1]
-        first = key_start[key]
-        for w in range(first, first + key_count[key]):
-            width = lengths[w]
-            if (found & bits[w]) == bits[w] or i + width > n:
-                continue
-            same = True
-            for j in range(2, width):
-                if buf[s + i + j] != words[w, j]:
-                    same = False
-                    break
-            if same:
-                found |= bits[w]
+    i = 0
+    while i < n:
+        b = buf[s + i]
+        if b < 0x80:
+            cp, width = b, 1
+        elif b < 0xE0:
+            cp, width = ((b & 0x1F) << 6) | (buf[s + i + 1] & 0x3F), 2
+        elif b < 0xF0:
+            cp = ((b & 0x0F) << 12) | ((buf[s + i + 1] & 0x3F) << 6) | (buf[s + i + 2] & 0x3F)
+            width = 3
+        else:
+            i += 4
+            continue
+        if (first_bits[cp >> 3] >> (cp & 7)) & 1:
+            first = first_start[cp]
+            for w in range(first, first + first_count[cp]):
+                size = lengths[w]
+                if (found & bits[w]) == bits[w] or i + size > n:
+                    continue
+                same = True
+                for j in range(width, size):
+                    if buf[s + i + j] != words[w, j]:
+                        same = False
+                        break
+                if same:
+                    found |= bits[w]
+        i += width
     return found
 
 
 @njit(**_JIT)
-def word_flags(v32, vu8, data, starts, valid, key_start, key_count, words, lengths, bits, out):
+def word_flags(v32, vu8, data, starts, valid, first_bits, first_start, first_count, words,
+               lengths, bits, out):
     for i in range(out.size):
         n = v32[4 * i]
         if _absent(valid, i):
             out[i] = 0
         elif n <= 12:
-            out[i] = _word_bits(vu8, 16 * i + 4, n, key_start, key_count, words, lengths, bits)
+            out[i] = _word_bits(vu8, 16 * i + 4, n, first_bits, first_start, first_count,
+                                words, lengths, bits)
         else:
-            out[i] = _word_bits(data, _start(v32, starts, i), n, key_start, key_count, words,
-                                lengths, bits)
+            out[i] = _word_bits(data, _start(v32, starts, i), n, first_bits, first_start,
+                                first_count, words, lengths, bits)
