@@ -80,6 +80,8 @@ def hash_strings(values: pl.Series, seed: int,
 
     n = len(values)
     h1, h2 = np.empty(n, np.uint64), np.empty(n, np.uint64)
+    if values.dtype != pl.Utf8:
+        values = values.cast(pl.Utf8)
     if n:
         _keys().hash_views(*string_views(values), np.uint64(seed),
                            np.zeros(0, np.bool_) if want is None else want, h1, h2)
