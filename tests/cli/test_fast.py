@@ -168,3 +168,13 @@ def test_program_exit_codes_and_a_closed_pipe():
                            stderr=subprocess.PIPE, timeout=120, cwd=ROOT)
         os.close(w)
         assert (p.returncode, p.stderr) == (1, b"")
+
+
+def test_program_imports():
+    """The plain program run loads neither Typer, Rich, click nor importlib.metadata (pydantic's
+    plugin scan), and JSON only for JSON."""
+    example = str(ROOT / "examples" / "saas-300k-users.yaml")
+    r = _run("-X", "importtime", "-m", "chujing", "assess", example)
+    names = {line.rsplit("|", 1)[-1].strip() for line in r.stderr.decode().splitlines() if "|" in line}
+    assert r.returncode == 0 and "chujing.cli.fast" in names and "chujing.engine" in names
+    assert not names & {"typer", "rich", "click", "importlib.metadata", "json"}

@@ -88,14 +88,16 @@ def _typed(call: dict[str, Any]) -> dict[str, Any] | None:
 def run(call: dict[str, Any], program: bool = False) -> int:
     """Run `assess` as the Typer app would, down to its handling of ^C, EOF and a closed pipe.
 
-    `program`: the process ends with this command (the console script, `python -m chujing`). A
-    plain run (no ledger, manifest or record) then turns off the cycle collector, which would only
-    walk the objects made by imports again and again (~5% of the run), and leaves without tearing
-    the interpreter down (~6%) once its output is flushed."""
+    `program`: the process ends with this command (the console script, `python -m chujing`). Then
+    pydantic does not scan for plugins (`_no_plugin_scan`), and a plain run (no ledger, manifest
+    or record) turns off the cycle collector, which would only walk the objects made by imports
+    again and again (~5% of the run), and leaves without tearing the interpreter down (~6%) once
+    its output is flushed."""
     plain = program and not any(call.get(k) for k in ("ledger", "manifest", "record"))
     if plain:
         gc.disable()
-    _no_plugin_scan()
+    if program:
+        _no_plugin_scan()
     from chujing.cli.assess import run as assess
 
     try:

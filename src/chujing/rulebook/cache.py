@@ -16,9 +16,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
 from pathlib import Path
 from typing import Any
+
+try:  # the C unpickler alone: the pure-Python pickle module is only needed to write an entry
+    from _pickle import load as _load
+except ImportError:  # pragma: no cover - another Python implementation
+    from pickle import load as _load
 
 from chujing.rulebook.conditions import ALWAYS, Condition, compile_condition
 from chujing.rulebook.loader import cache_dir
@@ -45,7 +49,7 @@ def load(data_dir: Path, digest: str):
     """The cached Rulebook for these files, or None."""
     try:
         with entry_path(data_dir, digest).open("rb") as fh:
-            book = pickle.load(fh)
+            book = _load(fh)
     except Exception:  # noqa: BLE001 - any unreadable entry is a miss; a full load follows
         return None
     return book if getattr(book, "hash", None) == digest else None
@@ -62,7 +66,7 @@ def store(book, compiled: dict[int, tuple[Any, Condition]]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         with tmp.open("wb") as fh:
-            _Pickler(fh, sources, [book.facts, words, {}]).dump(book)
+            _pickler(fh, sources, [book.facts, words, {}]).dump(book)
         os.replace(tmp, path)
         _prune(path)
     except Exception:  # noqa: BLE001 - a read-only home or an unpicklable part only costs speed
@@ -71,20 +75,22 @@ def store(book, compiled: dict[int, tuple[Any, Condition]]) -> None:
                 tmp.unlink(missing_ok=True)
 
 
-class _Pickler(pickle.Pickler):
-    def __init__(self, fh, sources: dict[int, Any], context: list) -> None:
-        super().__init__(fh, protocol=pickle.HIGHEST_PROTOCOL)
-        self.sources = sources
-        self.context = context  # [fact specs, word sets, one memo for every condition]
+def _pickler(fh, sources: dict[int, Any], context: list):
+    """A pickler writing each condition as (compile, its `when`); `context` is [fact specs, word
+    sets, one memo shared by every condition]."""
+    import pickle
 
-    def reducer_override(self, obj):
-        if obj.__class__ is not Condition:
-            return NotImplemented
-        if obj is ALWAYS:
-            return _always, ()
-        if id(obj) not in self.sources:
-            raise pickle.PicklingError("a condition without its source")
-        return _compile, (self.sources[id(obj)], self.context)
+    class Pickler(pickle.Pickler):
+        def reducer_override(self, obj):
+            if obj.__class__ is not Condition:
+                return NotImplemented
+            if obj is ALWAYS:
+                return _always, ()
+            if id(obj) not in sources:
+                raise pickle.PicklingError("a condition without its source")
+            return _compile, (sources[id(obj)], context)
+
+    return Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _always() -> Condition:

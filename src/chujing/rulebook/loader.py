@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +59,8 @@ def read_all_yaml(data_dir: Path, paths: list[Path], digest: str) -> dict[Path, 
     Parsing YAML is most of a cold start; the cache holds only parsed text (validation and the
     conflict checks still run), and a change to any file changes the hash.
     """
+    import pickle  # (here: a rulebook read from the compiled cache, rulebook/cache.py, never needs it)
+
     from chujing import __version__
 
     cached = cache_dir() / f"rulebook-{digest[:20]}-{__version__}.pickle"
