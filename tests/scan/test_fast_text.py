@@ -13,9 +13,9 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chujing.scan.fast.text import available, scan_identifiers
+from chujing.scan.fast.text import available, scan_text
 from chujing.scan.normalise import fold_width
-from chujing.scan.text import detect_in_text
+from chujing.scan.text import WORD_GROUPS, detect_in_text
 from tests.scan import gen
 
 
@@ -73,8 +73,9 @@ def test_kernel_decides_plain_sentences():
     texts += [f"核验身份证{gen.rid(rng)}通过" for _ in range(50)]
     texts += [f"要求退款到卡号{gen.card(rng)}" for _ in range(50)]
     found = check(texts)
-    kernel = scan_identifiers(pl.Series(texts))
-    assert available() and kernel is not None
+    scanned = scan_text(pl.Series(texts), WORD_GROUPS)
+    assert available() and scanned is not None
+    kernel = scanned[0]
     # IDs ending in X go to the regex pass (about one in eleven); the rest the kernel decides.
     assert kernel.deferred.size <= 20
     assert set(found["detector"]) >= {"cn_mobile", "bank_card"}
@@ -129,13 +130,9 @@ def test_random_strings_agree(texts):
 @given(st.lists(st.one_of(st.none(), st.lists(_TOKENS, max_size=10).map("".join)),
                 min_size=1, max_size=30))
 def test_word_flags_match_contains_any(texts):
-    from chujing.scan.fast.text import word_flags
-    from chujing.scan.text import _KEYWORDS, PASSES
-
-    groups = (tuple(_KEYWORDS), *(p.prefilter_words for p in PASSES[1:]))
     series = pl.Series("note", texts, dtype=pl.Utf8)
-    flags = word_flags(series, groups)
-    for bit, words in enumerate(groups):
+    _, flags = scan_text(series, WORD_GROUPS)
+    for bit, words in enumerate(WORD_GROUPS):
         expected = series.str.contains_any(list(words)).fill_null(False).to_list()
         assert [bool((f >> bit) & 1) for f in flags] == expected
 

@@ -64,6 +64,8 @@ PASSES = (
              prefilter_words=("省", "市", "区", "县", "自治区", "旗", "镇", "乡")),
 )
 _KEYWORDS = sorted(KEYWORD_CATEGORY, key=len, reverse=True)
+# The fast path's word flags: bit 0 keywords, then the word prefilters of PASSES[1:].
+WORD_GROUPS = (tuple(_KEYWORDS), *(p.prefilter_words for p in PASSES[1:]))
 
 
 def _candidates(rows: pl.Series, texts: pl.Series, text_pass: TextPass,
@@ -134,14 +136,10 @@ def _keywords(rows: pl.Series, texts: pl.Series) -> pl.DataFrame:
     )
 
 
-def _identifiers(rows: pl.Series, texts: pl.Series, buffers) -> list[pl.DataFrame]:
-    """The identifier pass: the byte kernel where it decides, the regex pass on the rest."""
+def _identifiers(rows: pl.Series, texts: pl.Series, kernel) -> list[pl.DataFrame]:
+    """The identifier pass: the byte kernel's findings (`kernel`: its KernelFindings, or None)
+    where it decides, the regex pass on the rest."""
     id_pass = PASSES[0]
-    kernel = None
-    if buffers is not None:
-        from chujing.scan.fast.text import scan_identifiers
-
-        kernel = scan_identifiers(texts, buffers)
     if kernel is None:
         candidates = _candidates(rows, texts, id_pass)
         return _validate(candidates, id_pass.detectors) if candidates.height else []
@@ -175,20 +173,19 @@ def detect_in_text(rows: pl.Series, texts: pl.Series, *, fast: bool = True) -> p
     `fast=False` runs the regex pass on every cell: the reference the byte kernel is tested
     and benchmarked against.
     """
-    flags = buffers = None
+    kernel = flags = None
     if fast:
-        from chujing.scan.fast.text import text_buffers, word_flags
+        from chujing.scan.fast.text import scan_text
 
-        buffers = text_buffers(texts)
-        if buffers is not None:
-            flags = word_flags(texts, (tuple(_KEYWORDS), *(p.prefilter_words for p in PASSES[1:])),
-                               buffers)
+        scanned = scan_text(texts, WORD_GROUPS)
+        if scanned is not None:
+            kernel, flags = scanned
     if flags is None:
         found = [_keywords(rows, texts)]
     else:  # Aho-Corasick only over the cells that hold a keyword
         where = pl.Series(flags & 1, dtype=pl.Boolean)
         found = [_keywords(rows.filter(where), texts.filter(where))]
-    found.extend(_identifiers(rows, texts, buffers))
+    found.extend(_identifiers(rows, texts, kernel))
     for bit, text_pass in enumerate(PASSES[1:], start=1):
         keep = None
         if flags is not None and text_pass.prefilter_words and not text_pass.prefilter_regex:

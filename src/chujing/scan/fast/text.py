@@ -1,9 +1,11 @@
-"""Free-text identifiers at memory speed: the byte kernel decides plain cells, regex the rest.
+"""Free text at memory speed: one byte pass decides plain cells' identifiers, regex the rest.
 
-`scan_identifiers` walks a text column's Arrow buffers once (`text_kernels.identifiers`): for
-each cell either its findings (resident ID, mobile, bank card, with normalised values) or
+`scan_text` walks a text column's Arrow buffers once (`text_kernels.scan`): for each cell
+either its identifier findings (resident ID, mobile, bank card, with normalised values) or
 "deferred" — the cell holds something the kernel does not model, and `scan/text.py` runs its
-regex pass (the reference) on the deferred cells alone. numba is imported on first use only.
+regex pass (the reference) on the deferred cells alone; and for every cell which word groups
+(keywords, name cues, administrative units) it holds, so the other passes skip the cells
+without. numba is imported on first use only.
 """
 
 from __future__ import annotations
@@ -70,18 +72,23 @@ def text_buffers(texts: pl.Series) -> Buffers | None:
     return _buffers(array)
 
 
-def scan_identifiers(texts: pl.Series, buffers: Buffers | None = None) -> KernelFindings | None:
-    """The kernel's findings and deferred cells, or None without numba or for non-text."""
+def scan_text(texts: pl.Series, groups: tuple[tuple[str, ...], ...],
+              buffers: Buffers | None = None) -> tuple[KernelFindings, np.ndarray] | None:
+    """One kernel pass: identifier findings and deferred cells, and per cell the bits of the
+    word groups it holds (bit g: a word of groups[g]; at most 8 groups, first characters below
+    U+10000). None without numba, for non-text, or for groups the kernel cannot index."""
     import pyarrow as pa
 
     from chujing.scan.fast import _province_table
 
-    buffers = buffers or text_buffers(texts)
+    table = _word_table(groups) if len(groups) <= 8 else None
+    buffers = buffers or text_buffers(texts) if table else None
     if buffers is None:
         return None
     n = len(texts)
     capacity = n // 2 + 64  # cells whose findings do not fit are deferred, not lost
     status = np.empty(n, dtype=np.uint8)
+    flags = np.empty(n, dtype=np.uint8)
     position = np.empty(capacity, dtype=np.int64)
     kind = np.empty(capacity, dtype=np.uint8)
     offsets = np.zeros(capacity + 1, dtype=np.int32)
@@ -89,15 +96,16 @@ def scan_identifiers(texts: pl.Series, buffers: Buffers | None = None) -> Kernel
     count = np.zeros(1, dtype=np.int64)
     latest = int(date.today().strftime("%Y%m%d"))
     k = _kernels()
-    k.identifiers(*buffers, _province_table(), int(resident_id.EARLIEST_BIRTH), latest,
-                  *_bin_table(), status, position, kind, offsets, values, count)
+    k.scan(*buffers, _province_table(), int(resident_id.EARLIEST_BIRTH), latest, *_bin_table(),
+           *table, status, flags, position, kind, offsets, values, count)
     found = int(count[0])
     strings = pa.Array.from_buffers(
         pa.string(), found,
         [None, pa.py_buffer(offsets[:found + 1].copy()), pa.py_buffer(values[:offsets[found]])])
-    return KernelFindings(deferred=np.flatnonzero(status == k.DEFER),
-                          position=position[:found], kind=kind[:found],
-                          value=pl.Series("value", strings, dtype=pl.Utf8))
+    findings = KernelFindings(deferred=np.flatnonzero(status == k.DEFER),
+                              position=position[:found], kind=kind[:found],
+                              value=pl.Series("value", strings, dtype=pl.Utf8))
+    return findings, flags
 
 
 @cache
@@ -124,15 +132,3 @@ def _word_table(groups: tuple[tuple[str, ...], ...]):
     bits = np.array([bits_of[word] for word in ordered], dtype=np.uint8)
     first_bits = np.packbits(first_count > 0, bitorder="little")  # 8 KB: stays in L1
     return first_bits, first_start, first_count, table, lengths, bits
-
-
-def word_flags(texts: pl.Series, groups: tuple[tuple[str, ...], ...],
-               buffers: Buffers | None = None) -> np.ndarray | None:
-    """Per cell, bit g set when the cell holds a word of groups[g] (at most 8 groups)."""
-    table = _word_table(groups) if len(groups) <= 8 else None
-    buffers = buffers or text_buffers(texts) if table else None
-    if buffers is None:
-        return None
-    out = np.empty(len(texts), dtype=np.uint8)
-    _kernels().word_flags(*buffers, *table, out)
-    return out

@@ -205,10 +205,31 @@ def _run(buf, s, n, card, cell, provinces, earliest, latest, bins, bin_lengths,
 
 
 @njit(**_INLINE)
-def _cell(buf, s, n, cell, provinces, earliest, latest, bins, bin_lengths,
-          out_pos, out_kind, offsets, values, count):
-    """HANDLED (findings appended) or DEFER (nothing appended)."""
+def _words_at(buf, s, n, i, width, cp, found, first_start, first_count, words, lengths, bits):
+    """`found` OR the bits of the words starting at buf[s+i] (whose first character is cp)."""
+    first = first_start[cp]
+    for w in range(first, first + first_count[cp]):
+        size = lengths[w]
+        if (found & bits[w]) == bits[w] or i + size > n:
+            continue
+        same = True
+        for j in range(width, size):
+            if buf[s + i + j] != words[w, j]:
+                same = False
+                break
+        if same:
+            found |= bits[w]
+    return found
+
+
+@njit(**_INLINE)
+def _cell(buf, s, n, cell, provinces, earliest, latest, bins, bin_lengths, first_bits,
+          first_start, first_count, words, lengths, bits, out_pos, out_kind, offsets, values,
+          count):
+    """(HANDLED with findings appended, or DEFER with none; the cell's word bits)."""
     first = count[0]
+    deferred = False
+    found = 0  # word bits
     chars = 0  # characters before position i
     context_end = -1  # characters before the end of the latest card context word, or -1
     p1 = 0  # the previous three characters (code points), for context words
@@ -217,80 +238,24 @@ def _cell(buf, s, n, cell, provinces, earliest, latest, bins, bin_lengths,
     i = 0
     while i < n:
         b = buf[s + i]
-        if 48 <= b <= 57:
+        if 48 <= b <= 57:  # no word holds a digit
             j = i + 1
             while j < n and 48 <= buf[s + j] <= 57:
                 j += 1
-            width = j - i
-            if width <= 3 and j < n and buf[s + j] == 46:
-                count[0] = first
-                return DEFER  # IPv4 and GPS shapes
-            card = width >= 16 and context_end >= 0 and chars - context_end <= 8
-            if width >= 11 and not _run(buf, s + i, width, card, cell, provinces, earliest,
-                                        latest, bins, bin_lengths, out_pos, out_kind, offsets,
-                                        values, count):
-                count[0] = first
-                return DEFER  # output full: the regex pass takes the cell
-            chars += width
-            context_end = -1
-            p1 = p2 = p3 = 48
+            if not deferred:
+                width = j - i
+                card = width >= 16 and context_end >= 0 and chars - context_end <= 8
+                if width <= 3 and j < n and buf[s + j] == 46:
+                    deferred = True  # IPv4 and GPS shapes
+                elif width >= 11 and not _run(buf, s + i, width, card, cell, provinces,
+                                              earliest, latest, bins, bin_lengths, out_pos,
+                                              out_kind, offsets, values, count):
+                    deferred = True  # output full: the regex pass takes the cell
+                chars += width
+                context_end = -1
+                p1 = p2 = p3 = 48
             i = j
             continue
-        if b < 128:
-            if not (b == 46 or _inert_ascii(b)):
-                count[0] = first
-                return DEFER
-            cp = b
-            i += 1
-        else:
-            if b < 0xE0 or b > 0xEF or i + 2 >= n:
-                count[0] = first
-                return DEFER  # 2- and 4-byte characters (middle dot, Latin-1, ext. B…)
-            cp = ((b & 0x0F) << 12) | ((buf[s + i + 1] & 0x3F) << 6) | (buf[s + i + 2] & 0x3F)
-            if not (0x4E00 <= cp <= 0x9FFF or _safe_punct(cp)):
-                count[0] = first
-                return DEFER
-            i += 3
-            if _context_ends(cp, p1, p2, p3):
-                context_end = chars + 1
-            elif (cp == _ZHAO and p1 == _HU_ZHAO) or (cp == _ZHENG and (
-                    (p1 == _HANG and p2 == _TONG) or (p1 == _XIANG and p2 == _HUI)
-                    or (p1 == _BAO and p2 == _TAI))):
-                count[0] = first
-                return DEFER  # 护照, 通行证, 回乡证, 台胞证: travel-document context
-        chars += 1
-        p3 = p2
-        p2 = p1
-        p1 = cp
-    return HANDLED
-
-
-@njit(**_JIT)
-def identifiers(v32, vu8, data, starts, valid, provinces, earliest, latest, bins, bin_lengths,
-                status, out_pos, out_kind, offsets, values, count):
-    """Status per cell, and the findings of the handled cells in cell order (count[0] of them)."""
-    for i in range(status.size):
-        n = v32[4 * i]
-        if _absent(valid, i):
-            status[i] = HANDLED
-        elif n <= 12:
-            status[i] = _cell(vu8, 16 * i + 4, n, i, provinces, earliest, latest, bins,
-                              bin_lengths, out_pos, out_kind, offsets, values, count)
-        else:
-            status[i] = _cell(data, _start(v32, starts, i), n, i, provinces, earliest, latest,
-                              bins, bin_lengths, out_pos, out_kind, offsets, values, count)
-
-
-# -- which cells hold which words (the prefilters of the keyword, name and address passes) ------
-
-@njit(**_INLINE)
-def _word_bits(buf, s, n, first_bits, first_start, first_count, words, lengths, bits):
-    """OR of the bits of the words occurring in buf[s:s+n]; words are indexed by their first
-    character (a code point below U+10000), so most characters cost one bit test."""
-    found = 0
-    i = 0
-    while i < n:
-        b = buf[s + i]
         if b < 0x80:
             cp, width = b, 1
         elif b < 0xE0:
@@ -299,35 +264,49 @@ def _word_bits(buf, s, n, first_bits, first_start, first_count, words, lengths, 
             cp = ((b & 0x0F) << 12) | ((buf[s + i + 1] & 0x3F) << 6) | (buf[s + i + 2] & 0x3F)
             width = 3
         else:
-            i += 4
-            continue
-        if (first_bits[cp >> 3] >> (cp & 7)) & 1:
-            first = first_start[cp]
-            for w in range(first, first + first_count[cp]):
-                size = lengths[w]
-                if (found & bits[w]) == bits[w] or i + size > n:
-                    continue
-                same = True
-                for j in range(width, size):
-                    if buf[s + i + j] != words[w, j]:
-                        same = False
-                        break
-                if same:
-                    found |= bits[w]
+            cp, width = 0, 4  # no word starts with a character beyond U+FFFF
+        if cp and (first_bits[cp >> 3] >> (cp & 7)) & 1:
+            found = _words_at(buf, s, n, i, width, cp, found, first_start, first_count, words,
+                              lengths, bits)
         i += width
-    return found
+        if deferred:
+            continue
+        if width == 1:
+            deferred = not (b == 46 or _inert_ascii(b))
+        elif width != 3 or not (0x4E00 <= cp <= 0x9FFF or _safe_punct(cp)):
+            deferred = True  # 2- and 4-byte characters (middle dot, Latin-1, ext. B…)
+        elif _context_ends(cp, p1, p2, p3):
+            context_end = chars + 1
+        elif (cp == _ZHAO and p1 == _HU_ZHAO) or (cp == _ZHENG and (
+                (p1 == _HANG and p2 == _TONG) or (p1 == _XIANG and p2 == _HUI)
+                or (p1 == _BAO and p2 == _TAI))):
+            deferred = True  # 护照, 通行证, 回乡证, 台胞证: travel-document context
+        chars += 1
+        p3 = p2
+        p2 = p1
+        p1 = cp
+    if deferred:
+        count[0] = first
+        return DEFER, found
+    return HANDLED, found
 
 
 @njit(**_JIT)
-def word_flags(v32, vu8, data, starts, valid, first_bits, first_start, first_count, words,
-               lengths, bits, out):
-    for i in range(out.size):
+def scan(v32, vu8, data, starts, valid, provinces, earliest, latest, bins, bin_lengths,
+         first_bits, first_start, first_count, words, lengths, bits,
+         status, flags, out_pos, out_kind, offsets, values, count):
+    """Per cell its status and word bits; the findings of the handled cells in cell order
+    (count[0] of them)."""
+    for i in range(status.size):
         n = v32[4 * i]
         if _absent(valid, i):
-            out[i] = 0
-        elif n <= 12:
-            out[i] = _word_bits(vu8, 16 * i + 4, n, first_bits, first_start, first_count,
-                                words, lengths, bits)
+            status[i] = HANDLED
+            flags[i] = 0
+            continue
+        if n <= 12:
+            buf, s = vu8, 16 * i + 4
         else:
-            out[i] = _word_bits(data, _start(v32, starts, i), n, first_bits, first_start,
-                                first_count, words, lengths, bits)
+            buf, s = data, _start(v32, starts, i)
+        status[i], flags[i] = _cell(buf, s, n, i, provinces, earliest, latest, bins,
+                                    bin_lengths, first_bits, first_start, first_count, words,
+                                    lengths, bits, out_pos, out_kind, offsets, values, count)
