@@ -303,10 +303,13 @@ def scan(v32, vu8, data, starts, valid, provinces, earliest, latest, bins, bin_l
             status[i] = HANDLED
             flags[i] = 0
             continue
-        if n <= 12:
-            buf, s = vu8, 16 * i + 4
+        if n <= 12:  # two call sites, as in kernels.py: one buffer type each
+            status[i], flags[i] = _cell(vu8, 16 * i + 4, n, i, provinces, earliest, latest,
+                                        bins, bin_lengths, first_bits, first_start,
+                                        first_count, words, lengths, bits, out_pos, out_kind,
+                                        offsets, values, count)
         else:
-            buf, s = data, _start(v32, starts, i)
-        status[i], flags[i] = _cell(buf, s, n, i, provinces, earliest, latest, bins,
-                                    bin_lengths, first_bits, first_start, first_count, words,
-                                    lengths, bits, out_pos, out_kind, offsets, values, count)
+            status[i], flags[i] = _cell(data, _start(v32, starts, i), n, i, provinces,
+                                        earliest, latest, bins, bin_lengths, first_bits,
+                                        first_start, first_count, words, lengths, bits,
+                                        out_pos, out_kind, offsets, values, count)
