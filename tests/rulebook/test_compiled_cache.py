@@ -146,3 +146,13 @@ def test_entries_are_pruned(tmp_path, monkeypatch):
     load_rulebook()
     assert len(list(folder.glob(f"{cache.PREFIX}*.pickle"))) == 4
     assert cache.entry_path(DATA_DIR, data_hash(DATA_DIR)).exists()
+
+
+def test_the_data_directory_is_kept_as_given(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHUJING_CACHE", str(tmp_path / "cache"))
+    shutil.copytree(DATA_DIR, tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):  # a full load, then each read from its own entry
+        rel, full = load_rulebook("data"), load_rulebook(tmp_path / "data")
+        assert rel.data_dir == Path("data") and not next(iter(rel.rules.values())).file.is_absolute()
+        assert full.data_dir == tmp_path / "data" and next(iter(full.rules.values())).file.is_absolute()

@@ -41,7 +41,8 @@ def entry_path(data_dir: Path, digest: str) -> Path:
     here = Path(__file__).parent
     for name in CODE:
         h.update((here / name).read_bytes())
-    h.update(f"\0{Path(data_dir).resolve()}\0{__version__}\0{pydantic.VERSION}".encode())
+    # The path as given too: the rulebook keeps it (and its files' paths) as it was given.
+    h.update(f"\0{data_dir}\0{Path(data_dir).resolve()}\0{__version__}\0{pydantic.VERSION}".encode())
     return cache_dir() / f"{PREFIX}{digest[:20]}-{h.hexdigest()[:20]}.pickle"
 
 
