@@ -65,7 +65,7 @@ def window_start(rs: RuleSet, day: date) -> date | None:
 def tally_history(history: list[HistoryEntry], day: date, start: date | None, book, base_for) -> HistoryTally:
     """Earlier transfers inside the window, minus those made under an exemption in force then."""
     tally = HistoryTally(start)
-    if start is None:
+    if start is None or not history:
         return tally
     for i, h in enumerate(history):
         if not (start <= h.date <= day):
@@ -111,9 +111,9 @@ def _excluded_then(h: HistoryEntry, book, facts: dict[str, Any]) -> tuple[Tri, s
 def run_pass(rs: RuleSet, items: list[DataItem], item_facts: list[dict[str, Any]],
              tally: HistoryTally, totals: tuple[int | None, int | None]) -> PassResult:
     # Phase 1: transfers made under a ground that leaves them out of the count.
-    excluded = [_excluded_now(rs, it, f) for it, f in zip(items, item_facts, strict=True)]
-    pops = [f.get("item.population") for f in item_facts]
-    mods = [f.get("item.modality") for f in item_facts]
+    excluded = [_excluded_now(rs, f) for f in item_facts]
+    pops = [f["item.population"] for f in item_facts]
+    mods = [f["item.modality"] for f in item_facts]
     counts = _current_counts(items, excluded, tally, totals, pops, mods)
     # Phase 2: every route rule on every item, with the year's counts.
     out: list[ItemResult] = []
@@ -124,9 +124,12 @@ def run_pass(rs: RuleSet, items: list[DataItem], item_facts: list[dict[str, Any]
     for f, exc, pop, mod in zip(item_facts, excluded, pops, mods, strict=True):
         f["count.pi"] = pi
         f["count.spi"] = spi
-        f["count.population"] = _group(by_pop, pop, unsure)
-        f["count.population_spi"] = _group(by_pop_spi, pop, unsure)
-        f["count.modality_spi"] = _group(by_mod_spi, mod, unsure)
+        if pop and pop not in unsure:
+            f["count.population"] = by_pop.get(pop, 0)
+            f["count.population_spi"] = by_pop_spi.get(pop, 0)
+        else:  # see _group
+            f["count.population"] = f["count.population_spi"] = None
+        f["count.modality_spi"] = by_mod_spi.get(mod, 0) if mod and mod not in unsure else None
         res = _decide_item(rs, f["item.kind"], f, exc)
         out.append(res)
         if res.route is None:
@@ -136,10 +139,10 @@ def run_pass(rs: RuleSet, items: list[DataItem], item_facts: list[dict[str, Any]
     return PassResult(out, counts, overall)
 
 
-def _excluded_now(rs: RuleSet, item: DataItem, facts: dict[str, Any]) -> Tri:
+def _excluded_now(rs: RuleSet, facts: dict[str, Any]) -> Tri:
     unknown = False
-    for r in rs.count_exclusions_for(item.kind):
-        v = r.condition.evaluate(facts)
+    for evaluate in rs.count_exclusion_tests(facts["item.kind"]):
+        v = evaluate(facts)
         if v is True:
             return True
         if v is None:
@@ -214,12 +217,15 @@ def _current_counts(items: list[DataItem], excluded: list[Tri], tally: HistoryTa
 def _decide_item(rs: RuleSet, kind: str, facts: dict[str, Any], excluded: Tri) -> ItemResult:
     """Decide one item, or take the outcome of an item of the same class (rulebook/classes.py):
     the results are shared and must not be changed by callers."""
-    k = classes.key(rs.item_key_plan(kind), facts)
-    hit = rs.item_memo.get((kind, k)) if k is not None else None
+    k = (kind, classes.values_of(rs.item_key_plan(kind), facts))
+    try:
+        hit = rs.item_memo.get(k)
+    except TypeError:  # a value that cannot be hashed: decide without the memo
+        hit, k = None, None
     if hit is None:
         hit = _decide_item_uncached(rs, kind, facts)
         if k is not None:
-            rs.item_memo.put((kind, k), hit)
+            rs.item_memo.put(k, hit)
     results, effective, defeated, route, decided, _trace = hit
     return ItemResult(facts, results, effective, defeated, excluded, route, decided, hit)
 

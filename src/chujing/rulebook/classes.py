@@ -53,6 +53,16 @@ def plan_for(conditions: Iterable, extra_facts: Iterable[str] = ()) -> Plan:
 
 def key(plan: Plan, facts: dict[str, Any]) -> tuple | None:
     """The class of `facts` under `plan`, or None when a value cannot be hashed."""
+    k = values_of(plan, facts)
+    try:
+        hash(k)
+    except TypeError:
+        return None
+    return k
+
+
+def values_of(plan: Plan, facts: dict[str, Any]) -> tuple:
+    """The class of `facts` under `plan`, not checked for hashing (a memo lookup does that)."""
     try:
         values = plan._plain_of(facts)
         numbers = plan._numbers_of(facts)
@@ -61,13 +71,8 @@ def key(plan: Plan, facts: dict[str, Any]) -> tuple | None:
         numbers = tuple(facts.get(f) for f, _p in plan.numeric)
     # Whole numbers fall between points; anything else is kept as it is, in a tuple so that a
     # float never equals a class number.
-    k = (values, tuple([bisect_right(p, v) if v.__class__ is int else (v,)
-                        for p, v in zip(plan._points, numbers, strict=True)]))
-    try:
-        hash(k)
-    except TypeError:
-        return None
-    return k
+    return (values, tuple([bisect_right(p, v) if v.__class__ is int else (v,)
+                           for p, v in zip(plan._points, numbers, strict=True)]))
 
 
 # Classes kept per memo and rule set (a few kB each). 100,000 generated scenarios make ~2,100

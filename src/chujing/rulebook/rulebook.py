@@ -89,6 +89,7 @@ class RuleSet:
     _by_kind: dict[str, list[CompiledRule]] = field(default_factory=dict)
     _groups: dict[str, list[tuple[tuple, list[CompiledRule]]]] = field(default_factory=dict)
     _excluding: dict[str, list[CompiledRule]] = field(default_factory=dict)
+    _exclusion_tests: dict[str, tuple] = field(default_factory=dict)
     _key_plans: dict[str, classes.Plan] = field(default_factory=dict)
     by_id: dict[str, CompiledRule] = field(default_factory=dict)
     # Item outcomes by class of facts (engine/evaluate.py).
@@ -130,6 +131,14 @@ class RuleSet:
             plan = self._key_plans[kind] = classes.plan_for(
                 r.condition for gates, rules in self.gate_groups_for(kind) for r in (*gates, *rules))
         return plan
+
+    def count_exclusion_tests(self, kind: str) -> tuple:
+        """The conditions of `count_exclusions_for(kind)`, as functions of the facts (cached)."""
+        tests = self._exclusion_tests.get(kind)
+        if tests is None:
+            tests = self._exclusion_tests[kind] = tuple(r.condition.evaluate
+                                                        for r in self.count_exclusions_for(kind))
+        return tests
 
     def count_exclusions_for(self, kind: str) -> list[CompiledRule]:
         """Exemptions that leave a transfer of this kind out of the count (cached)."""
