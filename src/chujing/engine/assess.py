@@ -43,7 +43,11 @@ COUNTERS = ("count.pi", "count.spi", "count.population", "count.population_spi",
 
 def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date | None = None) -> Decision:
     book = rulebook or default_rulebook()
-    day = as_of or scenario.effective_as_of()
+    # Fields are read from the models' __dict__ here and in context.py: pydantic's __getattr__
+    # makes attribute reads slow, and this runs per decision.
+    sd = scenario.__dict__
+    td = sd["transfer"].__dict__
+    day = as_of or sd["as_of"] or td["date"]
     if day is None:
         raise InputError("no as_of date: give `as_of` (or transfer.date)", field="as_of")
     rs = book.in_force(day)
@@ -51,36 +55,34 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
         raise RulebookError(f"no regime in the rulebook covers {day} "
                             f"(it starts on {book.coverage_start()})")
     base = base_facts(scenario)
-    items = scenario.transfer.data
+    items = td["data"]
     facts = [item_facts(base, it) for it in items]
-    start = window_start(rs, day)
-    tally = tally_history(scenario.history, day, start,
-                          book, lambda h: history_facts(base, h))
-    totals = (scenario.transfer.subjects_total, scenario.transfer.sensitive_subjects_total)
+    history = sd["history"]
+    tally = tally_history(history, day, window_start(rs, day), book,
+                          (lambda h: history_facts(base, h)) if history else None)
+    totals = (td["subjects_total"], td["sensitive_subjects_total"])
     first = run_pass(rs, items, facts, tally, totals)
 
     questions: list[Question] = []
     notes: list[dict[str, str]] = []
     possible: list[str] = []
-    resolved: dict[int, tuple[str, list[str]]] = {}
     if first.overall is None:
         possible, questions, notes_u, resolved = _resolve_unknowns(book, rs, scenario, first, tally, totals)
         notes += notes_u
         overall = possible[0] if len(possible) == 1 else None
     else:
-        overall = first.overall
+        overall, resolved = first.overall, None
     pathway = _PATHWAYS[overall]
 
     item_decisions = _item_decisions(items, first, rs)
-    for i, (route, decided) in resolved.items():
-        item_decisions[i].route = route
-        item_decisions[i].decided_by = decided
-    return Decision(
-        pathway=pathway, as_of=day, rulebook_version=book.version, rulebook_hash=book.hash,
-        items=item_decisions, possible_pathways=possible if len(possible) > 1 else [],
-        _later=_Later(book, rs, day, scenario, base, tally, first, overall, pathway, item_decisions,
-                      questions, possible, notes),
-    )
+    if resolved:
+        for i, (route, decided) in resolved.items():
+            item_decisions[i].route = route
+            item_decisions[i].decided_by = decided
+    return Decision(pathway, day, book.version, book.hash, item_decisions,
+                    possible if len(possible) > 1 else [], None,
+                    _Later(book, rs, day, scenario, base, tally, first, overall, pathway, item_decisions,
+                           questions, possible, notes))
 
 
 class _Later:
@@ -350,10 +352,12 @@ def _superseded_text(r: CompiledRule) -> dict[str, str]:
 def _item_decisions(items, first: PassResult, rs: RuleSet) -> list[ItemDecision]:
     out = []
     for i, (it, res) in enumerate(zip(items, first.items, strict=True)):
-        route = res.route or "needs_information"
-        decided = list(res.decided)
-        counted = None if res.excluded is None else (not res.excluded and is_pi(it.kind))
-        out.append(ItemDecision(i, it.name, str(it.kind), it.subjects, route, counted, decided))
+        f = res.facts
+        kind = f["item.kind"]
+        excluded = res.excluded
+        counted = None if excluded is None else (not excluded and kind in PI_KIND_NAMES)
+        out.append(ItemDecision(i, it.__dict__["name"], kind, f["item.subjects"], res.route or "needs_information",
+                                counted, list(res.decided)))
     return out
 
 

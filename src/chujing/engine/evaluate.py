@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from chujing.engine.context import is_pi, is_sensitive
+from chujing.engine.context import _PI, _SENSITIVE, is_pi, is_sensitive
 from chujing.facts import DataItem, HistoryEntry
 from chujing.rulebook import classes
 from chujing.rulebook.rulebook import ROUTE_ORDER, CompiledRule, RuleSet
@@ -112,18 +112,17 @@ def run_pass(rs: RuleSet, items: list[DataItem], item_facts: list[dict[str, Any]
              tally: HistoryTally, totals: tuple[int | None, int | None]) -> PassResult:
     # Phase 1: transfers made under a ground that leaves them out of the count.
     excluded = [_excluded_now(rs, f) for f in item_facts]
-    pops = [f["item.population"] for f in item_facts]
-    mods = [f["item.modality"] for f in item_facts]
-    counts = _current_counts(items, excluded, tally, totals, pops, mods)
+    counts = _current_counts(item_facts, excluded, tally, totals)
     # Phase 2: every route rule on every item, with the year's counts.
     out: list[ItemResult] = []
     pi, spi, unsure = counts["pi"], counts["spi"], counts["unsure_groups"]
     by_pop, by_pop_spi, by_mod_spi = (counts["by_population"], counts["by_population_spi"],
                                       counts["by_modality_spi"])
     overall: str | None = "exempt"
-    for f, exc, pop, mod in zip(item_facts, excluded, pops, mods, strict=True):
+    for f, exc in zip(item_facts, excluded, strict=True):
         f["count.pi"] = pi
         f["count.spi"] = spi
+        pop, mod = f["item.population"], f["item.modality"]
         if pop and pop not in unsure:
             f["count.population"] = by_pop.get(pop, 0)
             f["count.population_spi"] = by_pop_spi.get(pop, 0)
@@ -163,9 +162,8 @@ def _add(bucket: dict[str, int], key: str | None, n: int) -> None:
         bucket[key] = bucket.get(key, 0) + n
 
 
-def _current_counts(items: list[DataItem], excluded: list[Tri], tally: HistoryTally,
-                    totals: tuple[int | None, int | None], pops: list[str | None] | None = None,
-                    mods: list[str | None] | None = None) -> dict[str, Any]:
+def _current_counts(item_facts: list[dict[str, Any]], excluded: list[Tri], tally: HistoryTally,
+                    totals: tuple[int | None, int | None]) -> dict[str, Any]:
     """This year's people: earlier transfers plus this one's counted items.
 
     An item whose exemption is unknown is counted (the cautious reading); the question about the
@@ -174,30 +172,33 @@ def _current_counts(items: list[DataItem], excluded: list[Tri], tally: HistoryTa
     """
     pi = spi = 0
     pi_known = spi_known = True
-    any_excluded = any(e is True for e in excluded)
     by_pop = dict(tally.by_population)
     by_pop_spi = dict(tally.by_population_spi)
     by_mod_spi = dict(tally.by_modality_spi)
     unsure_groups: set[str] = set()
-    pops = pops or [it.population for it in items]
-    mods = mods or [str(it.modality) if it.modality else None for it in items]
-    for it, exc, pop, mod in zip(items, excluded, pops, mods, strict=True):
-        if exc is True or not is_pi(it.kind):
+    for f, exc in zip(item_facts, excluded, strict=True):
+        kind = f["item.kind"]
+        if exc is True or kind not in _PI:
             continue
-        if it.subjects is None:
+        sensitive = kind in _SENSITIVE
+        pop, mod, n = f["item.population"], f["item.modality"], f["item.subjects"]
+        if n is None:
             unsure_groups.update(g for g in (pop, mod) if g)
             pi_known = False
-            if is_sensitive(it.kind):
+            if sensitive:
                 spi_known = False
             continue
-        pi += it.subjects
-        if is_sensitive(it.kind):
-            spi += it.subjects
-        _add(by_pop, pop, it.subjects)
-        if is_sensitive(it.kind):
-            _add(by_pop_spi, pop, it.subjects)
-            _add(by_mod_spi, mod, it.subjects)
+        pi += n
+        if pop:
+            by_pop[pop] = by_pop.get(pop, 0) + n
+        if sensitive:
+            spi += n
+            if pop:
+                by_pop_spi[pop] = by_pop_spi.get(pop, 0) + n
+            if mod:
+                by_mod_spi[mod] = by_mod_spi.get(mod, 0) + n
     total, sensitive_total = totals
+    any_excluded = True in excluded
     if total is not None and not any_excluded:
         pi, pi_known = total, True
     if sensitive_total is not None and not any_excluded:
