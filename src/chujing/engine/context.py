@@ -101,8 +101,8 @@ def history_facts(base: dict[str, Any], entry: HistoryEntry) -> dict[str, Any]:
     return f
 
 
-_PI = frozenset(str(k) for k in PI_KINDS)
-_SENSITIVE = frozenset(str(k) for k in SENSITIVE_KINDS)
+PI_NAMES = _PI = frozenset(str(k) for k in PI_KINDS)
+SENSITIVE_NAMES = _SENSITIVE = frozenset(str(k) for k in SENSITIVE_KINDS)
 
 
 def is_pi(kind: DataKind | str) -> bool:

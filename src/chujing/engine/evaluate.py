@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from chujing.engine.context import _PI, _SENSITIVE, is_pi, is_sensitive
+from chujing.engine.context import PI_NAMES, SENSITIVE_NAMES, is_pi, is_sensitive
 from chujing.facts import DataItem, HistoryEntry
 from chujing.rulebook import classes
 from chujing.rulebook.rulebook import ROUTE_ORDER, CompiledRule, RuleSet
@@ -126,7 +126,7 @@ def run_pass(rs: RuleSet, items: list[DataItem], item_facts: list[dict[str, Any]
         if pop and pop not in unsure:
             f["count.population"] = by_pop.get(pop, 0)
             f["count.population_spi"] = by_pop_spi.get(pop, 0)
-        else:  # see _group
+        else:  # no group, or an item of the group has an unknown number of people: unknown
             f["count.population"] = f["count.population_spi"] = None
         f["count.modality_spi"] = by_mod_spi.get(mod, 0) if mod and mod not in unsure else None
         res = _decide_item(rs, f["item.kind"], f, exc)
@@ -147,14 +147,6 @@ def _excluded_now(rs: RuleSet, facts: dict[str, Any]) -> Tri:
         if v is None:
             unknown = True
     return None if unknown else False
-
-
-def _group(bucket: dict[str, int], key: str | None, unsure: set[str]) -> int | None:
-    """People of one population (or modality) this window: 0 when none was exported, None when an
-    item of that group has an unknown number of people."""
-    if not key or key in unsure:
-        return None
-    return bucket.get(key, 0)
 
 
 def _add(bucket: dict[str, int], key: str | None, n: int) -> None:
@@ -178,9 +170,9 @@ def _current_counts(item_facts: list[dict[str, Any]], excluded: list[Tri], tally
     unsure_groups: set[str] = set()
     for f, exc in zip(item_facts, excluded, strict=True):
         kind = f["item.kind"]
-        if exc is True or kind not in _PI:
+        if exc is True or kind not in PI_NAMES:
             continue
-        sensitive = kind in _SENSITIVE
+        sensitive = kind in SENSITIVE_NAMES
         pop, mod, n = f["item.population"], f["item.modality"], f["item.subjects"]
         if n is None:
             unsure_groups.update(g for g in (pop, mod) if g)
