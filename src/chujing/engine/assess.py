@@ -26,17 +26,16 @@ from chujing.decision import (
     Question,
 )
 from chujing.engine import deadlines, ftz, risks
-from chujing.engine.context import base_facts, history_facts, is_pi, item_facts
+from chujing.engine.context import PI_NAMES, base_facts, history_facts, is_pi, item_facts
 from chujing.engine.evaluate import PassResult, run_pass, tally_history, window_start
 from chujing.engine.explain import COUNTER_LABELS, explanation, figures
 from chujing.errors import InputError, RulebookError
-from chujing.facts import PI_KINDS, Scenario
+from chujing.facts import Scenario
 from chujing.rulebook import ROUTE_ORDER, Rulebook, classes, default_rulebook
 from chujing.rulebook.rulebook import CompiledRule, RuleSet
 
 MAX_ASSIGNMENTS = 512
 _PATHWAYS = {None: Pathway.needs_information, **{str(p): p for p in Pathway}}
-PI_KIND_NAMES = frozenset(str(k) for k in PI_KINDS)
 COUNT_EXTREMES = (0, 10**9)
 COUNTERS = ("count.pi", "count.spi", "count.population", "count.population_spi", "count.modality_spi")
 
@@ -61,7 +60,7 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
     tally = tally_history(history, day, window_start(rs, day), book,
                           (lambda h: history_facts(base, h)) if history else None)
     totals = (td["subjects_total"], td["sensitive_subjects_total"])
-    first = run_pass(rs, items, facts, tally, totals)
+    first = run_pass(rs, facts, tally, totals)
 
     questions: list[Question] = []
     notes: list[dict[str, str]] = []
@@ -105,7 +104,7 @@ class _Later:
             kinds = {f["item.kind"] for f in facts}
             self._dfacts = {
                 "decision.route": self.overall,
-                "decision.any_pi": not kinds.isdisjoint(PI_KIND_NAMES),
+                "decision.any_pi": not kinds.isdisjoint(PI_NAMES),
                 "decision.any_important_data": "important_data" in kinds,
                 "decision.any_export": bool(facts),
                 "decision.any_notified_important_data": "important_data" in kinds and any(
@@ -243,7 +242,7 @@ def _pass_under(rs, scenario, base, assignment, tally, totals) -> PassResult:
             if kind == "item" and rest[0] == i:
                 f[rest[1]] = v
         facts.append(f)
-    return run_pass(rs, items, facts, tally, totals)
+    return run_pass(rs, facts, tally, totals)
 
 
 def _key_label(book: Rulebook, key: tuple, lang: str) -> str:
@@ -355,7 +354,7 @@ def _item_decisions(items, first: PassResult, rs: RuleSet) -> list[ItemDecision]
         f = res.facts
         kind = f["item.kind"]
         excluded = res.excluded
-        counted = None if excluded is None else (not excluded and kind in PI_KIND_NAMES)
+        counted = None if excluded is None else (not excluded and kind in PI_NAMES)
         out.append(ItemDecision(i, it.__dict__["name"], kind, f["item.subjects"], res.route or "needs_information",
                                 counted, list(res.decided)))
     return out

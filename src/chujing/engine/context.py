@@ -101,13 +101,13 @@ def history_facts(base: dict[str, Any], entry: HistoryEntry) -> dict[str, Any]:
     return f
 
 
-PI_NAMES = _PI = frozenset(str(k) for k in PI_KINDS)
-SENSITIVE_NAMES = _SENSITIVE = frozenset(str(k) for k in SENSITIVE_KINDS)
+PI_NAMES = frozenset(str(k) for k in PI_KINDS)
+SENSITIVE_NAMES = frozenset(str(k) for k in SENSITIVE_KINDS)
 
 
 def is_pi(kind: DataKind | str) -> bool:
-    return kind in _PI  # StrEnum members hash and compare as their string value
+    return kind in PI_NAMES  # StrEnum members hash and compare as their string value
 
 
 def is_sensitive(kind: DataKind | str) -> bool:
-    return kind in _SENSITIVE
+    return kind in SENSITIVE_NAMES

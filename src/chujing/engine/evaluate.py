@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from chujing.engine.context import PI_NAMES, SENSITIVE_NAMES, is_pi, is_sensitive
-from chujing.facts import DataItem, HistoryEntry
+from chujing.facts import HistoryEntry
 from chujing.rulebook import classes
 from chujing.rulebook.rulebook import ROUTE_ORDER, CompiledRule, RuleSet
 
@@ -108,8 +108,8 @@ def _excluded_then(h: HistoryEntry, book, facts: dict[str, Any]) -> tuple[Tri, s
     return (None if unknown else False), ""
 
 
-def run_pass(rs: RuleSet, items: list[DataItem], item_facts: list[dict[str, Any]],
-             tally: HistoryTally, totals: tuple[int | None, int | None]) -> PassResult:
+def run_pass(rs: RuleSet, item_facts: list[dict[str, Any]], tally: HistoryTally,
+             totals: tuple[int | None, int | None]) -> PassResult:
     # Phase 1: transfers made under a ground that leaves them out of the count.
     excluded = [_excluded_now(rs, f) for f in item_facts]
     counts = _current_counts(item_facts, excluded, tally, totals)

@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - another Python implementation
     from pickle import load as _load
 
 from chujing.rulebook.conditions import ALWAYS, Condition, compile_condition
-from chujing.rulebook.loader import cache_dir
+from chujing.rulebook.loader import cache_dir, prune
 
 # The modules whose code shapes the pickled objects or what a load computes.
 CODE = ("rulebook.py", "conditions.py", "schema.py", "loader.py", "classes.py", "cache.py")
@@ -69,7 +69,7 @@ def store(book, compiled: dict[int, tuple[Any, Condition]]) -> None:
         with tmp.open("wb") as fh:
             _pickler(fh, sources, [book.facts, words, {}]).dump(book)
         os.replace(tmp, path)
-        _prune(path)
+        prune(path, f"{PREFIX}*.pickle", newest=4)
     except Exception:  # noqa: BLE001 - a read-only home or an unpicklable part only costs speed
         if tmp is not None:
             with contextlib.suppress(OSError):
@@ -101,11 +101,3 @@ def _always() -> Condition:
 def _compile(raw: Any, context: list) -> Condition:
     facts, words, memo = context
     return compile_condition(raw, facts, words, memo=memo)
-
-
-def _prune(keep: Path, newest: int = 4) -> None:
-    """Drop all but the newest few entries (each edit of a rule file or of this code leaves one)."""
-    olds = sorted(keep.parent.glob(f"{PREFIX}*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for p in olds[newest:]:
-        if p != keep:
-            p.unlink(missing_ok=True)

@@ -78,15 +78,16 @@ def read_all_yaml(data_dir: Path, paths: list[Path], digest: str) -> dict[Path, 
             pickle.dump({p.relative_to(data_dir).as_posix(): raw for p, raw in raws.items()}, fh,
                         protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, cached)
-        _prune(cached)
+        prune(cached)
     except OSError:
         pass  # a read-only home only costs speed
     return raws
 
 
-def _prune(keep: Path, newest: int = 8) -> None:
-    """Drop all but the newest few cached rulebooks (each edit of a rule file leaves one behind)."""
-    olds = sorted(keep.parent.glob("rulebook-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+def prune(keep: Path, pattern: str = "rulebook-*.pickle", newest: int = 8) -> None:
+    """Drop all but the newest few cache entries matching `pattern` beside `keep` (each edit of a
+    rule file leaves one behind)."""
+    olds = sorted(keep.parent.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
     for p in olds[newest:]:
         if p != keep:
             p.unlink(missing_ok=True)
