@@ -5,39 +5,27 @@
 3. Decide each data item: exemptions defeat the triggers they name; the strictest trigger wins.
 4. If facts are missing, try every value they could take: a fact that changes the route becomes a
    question and the pathway is `needs_information`; one that cannot is noted and left.
-5. Obligations, headroom to each threshold, and a summary, in Chinese and English.
+5. Obligations, headroom to each threshold, and a summary, in Chinese and English, are written
+   on first use (engine/trace.py).
 """
 
 from __future__ import annotations
 
 import itertools
 from datetime import date
-from functools import partial
-from typing import Any
 
-from chujing.decision import (
-    PATHWAY_LABELS,
-    Decision,
-    Finding,
-    Headroom,
-    ItemDecision,
-    Obligation,
-    Pathway,
-    Question,
-)
-from chujing.engine import deadlines, ftz, risks
-from chujing.engine.context import PI_NAMES, base_facts, history_facts, is_pi, item_facts
+from chujing.decision import Decision, ItemDecision, Pathway, Question
+from chujing.engine.context import COUNTERS, PI_NAMES, base_facts, history_facts, is_pi, item_facts
 from chujing.engine.evaluate import PassResult, run_pass, tally_history, window_start
-from chujing.engine.explain import COUNTER_LABELS, explanation, figures
+from chujing.engine.trace import Later
 from chujing.errors import InputError, RulebookError
 from chujing.facts import Scenario
-from chujing.rulebook import ROUTE_ORDER, Rulebook, classes, default_rulebook
-from chujing.rulebook.rulebook import CompiledRule, RuleSet
+from chujing.rulebook import ROUTE_ORDER, Rulebook, default_rulebook
+from chujing.rulebook.rulebook import RuleSet
 
 MAX_ASSIGNMENTS = 512
 _PATHWAYS = {None: Pathway.needs_information, **{str(p): p for p in Pathway}}
 COUNT_EXTREMES = (0, 10**9)
-COUNTERS = ("count.pi", "count.spi", "count.population", "count.population_spi", "count.modality_spi")
 
 
 def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date | None = None) -> Decision:
@@ -80,73 +68,21 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
             item_decisions[i].decided_by = decided
     return Decision(pathway, day, book.version, book.hash, item_decisions,
                     possible if len(possible) > 1 else [], None,
-                    _Later(book, rs, day, scenario, base, tally, first, overall, pathway, item_decisions,
+                    Later(book, rs, day, scenario, base, tally, first, overall, pathway, item_decisions,
                            questions, possible, notes))
 
 
-class _Later:
-    """What a decision writes on first use, from the same inputs (see Decision)."""
 
-    __slots__ = ("book", "rs", "day", "scenario", "base", "tally", "first", "overall", "pathway",
-                 "item_decisions", "route_questions", "possible", "notes", "_around", "_dfacts")
-
-    def __init__(self, book, rs, day, scenario, base, tally, first, overall, pathway, item_decisions,
-                 route_questions, possible, notes) -> None:
-        self.book, self.rs, self.day, self.scenario, self.base = book, rs, day, scenario, base
-        self.tally, self.first, self.overall, self.pathway = tally, first, overall, pathway
-        self.item_decisions, self.route_questions = item_decisions, route_questions
-        self.possible, self.notes = possible, notes
-        self._around = self._dfacts = None
-
-    def decision_facts(self) -> dict[str, Any]:
-        if self._dfacts is None:
-            facts = [res.facts for res in self.first.items]
-            kinds = {f["item.kind"] for f in facts}
-            self._dfacts = {
-                "decision.route": self.overall,
-                "decision.any_pi": not kinds.isdisjoint(PI_NAMES),
-                "decision.any_important_data": "important_data" in kinds,
-                "decision.any_export": bool(facts),
-                "decision.any_notified_important_data": "important_data" in kinds and any(
-                    f["item.kind"] == "important_data" and f["item.important_data_notified"] is True
-                    for f in facts),
-            }
-        return self._dfacts
-
-    def around(self) -> risks.Around:
-        if self._around is None:
-            first = self.first
-            self._around = risks.Around(self.book, self.rs, self.day, self.scenario, self.base,
-                                        [r.facts for r in first.items], [r.results for r in first.items],
-                                        self.decision_facts())
-        return self._around
-
-    def summary(self) -> dict[str, str]:
-        return _summary(self.pathway, self.item_decisions, self.route_questions, self.possible,
-                        self.first, self.book)
-
-    def findings(self) -> list[Finding]:
-        return _findings(self.book, self.rs, self.day, self.first)
-
-    def obligations(self) -> list[Obligation]:
-        return self.around().obligations(partial(
-            _obligations, self.book, self.rs, self.base, self.first, self.decision_facts(),
-            [it.route for it in self.item_decisions]))
-
-    def headroom(self) -> list[Headroom]:
-        return _headroom(self.book, self.rs, self.base, self.first, self.overall)
-
-    def questions(self) -> list[Question]:
-        """The questions that could change the route, then those asked for duties around the transfer."""
-        return self.route_questions + self.around().questions(self.route_questions)
-
-    def counts(self) -> dict[str, Any]:
-        return _counts_out(self.rs, self.day, self.tally, self.first)
-
-    def risks_notes(self) -> tuple[list, list]:
-        risks_found, around_notes = self.around().built()
-        return risks_found, (self.notes + _notes(self.scenario, self.tally, self.first)
-                             + ftz.notes(self.book, self.day, self.first) + around_notes)
+def _item_decisions(items, first: PassResult, rs: RuleSet) -> list[ItemDecision]:
+    out = []
+    for i, (it, res) in enumerate(zip(items, first.items, strict=True)):
+        f = res.facts
+        kind = f["item.kind"]
+        excluded = res.excluded
+        counted = None if excluded is None else (not excluded and kind in PI_NAMES)
+        out.append(ItemDecision(i, it.__dict__["name"], kind, f["item.subjects"], res.route or "needs_information",
+                                counted, list(res.decided)))
+    return out
 
 
 # --- unknown facts ---------------------------------------------------------------------------
@@ -266,342 +202,3 @@ def _question(book: Rulebook, key: tuple, rs: RuleSet, first: PassResult) -> Que
                     if v is None and (fact in res.facts and res.facts.get(fact) is None
                                       or fact == "item.subjects")})
     return Question(fact=fact, question=q, item=item, rules=rules)
-
-
-# --- the trace -------------------------------------------------------------------------------
-
-def _findings(book: Rulebook, rs: RuleSet, day: date, first: PassResult) -> list[Finding]:
-    out: list[Finding] = []
-    if rs.counting:
-        c = rs.counting
-        out.append(Finding(rule=c.id, kind="counting", citation=c.citation, applies=True,
-                           status="in_force", explain=c.summary, note=c.rule.note))
-    for i, res in enumerate(first.items):
-        for row in _trace_rows(book, rs, res):
-            rule, v, status, defeated_by, unknown = row[:5]
-            rid = rule.id
-            if rule.condition.comparisons:
-                figs = figures(rule, res.facts)
-                explain = partial(explanation, rule, status, res.facts, figs, book, defeated_by, unknown)
-            else:  # no numbers in it: the text is the same for the whole class
-                figs = []
-                explain = partial(_class_explanation, row, res.facts, book)
-            out.append(Finding(
-                rule=rid, kind=rule.kind, citation=rule.citation, applies=v, status=status, item=i,
-                route=rule.rule.route, figures=figs,
-                explain=explain,
-                # Copies: the rows are shared by every item of this class.
-                defeated_by=list(defeated_by), unknown_facts=list(unknown),
-                interpretation=rule.rule.interpretation, note=rule.rule.note,
-            ))
-    out += ftz.findings(book, day, [res.facts for res in first.items])
-    for r in rs.definitions:
-        out.append(Finding(rule=r.id, kind="definition", citation=r.citation, applies=True,
-                           status="in_force", explain=r.summary, note=r.rule.note))
-    for r in rs.superseded:
-        out.append(Finding(rule=r.id, kind=r.kind, citation=r.citation, applies=False,
-                           status="superseded", route=r.rule.route, explain=partial(_superseded_text, r)))
-    return out
-
-
-def _trace_rows(book: Rulebook, rs: RuleSet, res) -> list[tuple]:
-    """[rule, result, status, defeated by, unknown facts, text] for each rule shown in an item's trace.
-    They depend only on the item's class of facts, so they are kept with its shared outcome."""
-    shared = res.shared
-    if shared is not None and shared[5] is not None:
-        return shared[5]
-    rows = []
-    by_id = rs.by_id
-    for rid, v in res.results.items():
-        rule = by_id[rid]
-        defeated_by = res.defeated.get(rid, [])
-        if v is None:
-            status = "unknown"
-        elif v and defeated_by:
-            status = "defeated"
-        elif v:
-            status = "applies"
-        else:
-            status = "not_applicable"
-        if v is False and ftz.hidden(book, rule, res.facts):
-            continue
-        unknown = rule.condition.unknown_facts(res.facts) if v is None else []
-        rows.append([rule, v, status, defeated_by, unknown, None])  # + the text, once written
-    if shared is not None:
-        shared[5] = rows
-    return rows
-
-
-def _class_explanation(row: list, facts: dict, book: Rulebook) -> dict[str, str]:
-    """The explanation of a rule with no numeric test: written once per class of facts."""
-    if row[5] is None:
-        rule, _v, status, defeated_by, unknown = row[:5]
-        row[5] = explanation(rule, status, facts, [], book, defeated_by, unknown)
-    return dict(row[5])
-
-
-def _superseded_text(r: CompiledRule) -> dict[str, str]:
-    by, since, cite = r.superseded_by
-    cz = cite.zh if cite else by
-    ce = cite.en if cite else by
-    return {"zh": f"自{since}起不再适用，由{cz}取代。",
-            "en": f"No longer applied since {since}: superseded under {ce}."}
-
-
-def _item_decisions(items, first: PassResult, rs: RuleSet) -> list[ItemDecision]:
-    out = []
-    for i, (it, res) in enumerate(zip(items, first.items, strict=True)):
-        f = res.facts
-        kind = f["item.kind"]
-        excluded = res.excluded
-        counted = None if excluded is None else (not excluded and kind in PI_NAMES)
-        out.append(ItemDecision(i, it.__dict__["name"], kind, f["item.subjects"], res.route or "needs_information",
-                                counted, list(res.decided)))
-    return out
-
-
-def _counts_out(rs: RuleSet, day: date, tally, first: PassResult) -> dict[str, Any]:
-    c = first.counts
-    return {
-        "window": {"start": tally.window_start.isoformat() if tally.window_start else None,
-                   "end": day.isoformat(),
-                   "rule": rs.counting.id if rs.counting else None},
-        "personal_information": c["pi"],
-        "sensitive_personal_information": c["spi"],
-        "this_transfer": {"personal_information": c["transfer_pi"],
-                          "sensitive_personal_information": c["transfer_spi"]},
-        "history": {"personal_information": tally.pi, "sensitive_personal_information": tally.spi,
-                    "entries_counted": tally.counted,
-                    "entries_left_out": [{"index": i, "why": w} for i, w in tally.left_out]},
-        "by_population": c["by_population"],
-        "unit": "distinct natural persons",
-    }
-
-
-def _notes(scenario: Scenario, tally, first: PassResult) -> list[dict[str, str]]:
-    notes = []
-    t = scenario.transfer
-    pi_items = [it for it in t.data if is_pi(it.kind)]
-    if len(pi_items) > 1 and t.subjects_total is None:
-        notes.append({"zh": "本次出境的多个数据项按不同自然人相加计数；如有重合，请提供 transfer.subjects_total 或使用扫描清单去重。",
-                      "en": "This transfer's data items were added up as different people; if they overlap, "
-                            "give transfer.subjects_total or use a scan manifest to deduplicate."})
-    if tally.unsure:
-        idx = ", ".join(str(i) for i in tally.unsure)
-        notes.append({"zh": f"历史记录 {idx} 无法判断是否免予申报，已按计入处理；如属免予申报，请标注 exempt: true。",
-                      "en": f"History entries {idx}: could not tell whether they were exempt, so they were counted; "
-                            "mark them `exempt: true` if they were."})
-    from_ledger = [h for h in scenario.history if (h.id or "").startswith("ledger:")]
-    if from_ledger:
-        notes.append({"zh": "累计人数取自台账：扫描记录按自然人（密钥散列）去重，未附扫描清单的记录按申报人数计入。",
-                      "en": "This year's figures come from the ledger: transfers recorded from a scan are "
-                            "deduplicated by person (keyed hashes); those recorded without one count as declared."})
-    if len(from_ledger) < len(scenario.history):
-        notes.append({"zh": "历史记录按申报人数相加（不同记录视为不同自然人）；使用台账可按自然人去重。",
-                      "en": "Earlier transfers were added up as declared (different entries taken as different "
-                            "people); a ledger deduplicates by person."})
-    return notes
-
-
-# --- obligations and headroom ----------------------------------------------------------------
-
-def _obligations(book: Rulebook, rs: RuleSet, base, first: PassResult, dfacts,
-                 item_routes: list[str]) -> list[Obligation]:
-    table = rs.cache.get("obligations")
-    if table is None:
-        per = [(r, bool(any(f.startswith("item.") for f in r.condition.facts) or (
-            r.rule.deadline and r.rule.deadline.from_.startswith("item.")))) for r in rs.obligations]
-        rules = {p: [r for r, q in per if q == p] for p in (False, True)}
-        plans = {p: classes.plan_for(r.condition for r in rules[p]) for p in (False, True)}
-        table = rs.cache["obligations"] = (per, rules, plans, classes.Memo(classes.MEMO_SIZE))
-    per, rules, plans, memo = table
-    contexts = {False: [(None, {**base, **dfacts})],
-                True: [(i, {**res.facts, **dfacts, "item.route": _known(item_routes[i])})
-                       for i, res in enumerate(first.items)]}
-    # Which obligations hold in each context: the same for every context of the same class.
-    held = {}
-    for p, ctxs in contexts.items():
-        for item, f in ctxs:
-            k = classes.key(plans[p], f)
-            hit = memo.get((p, k)) if k is not None else None
-            if hit is None:
-                hit = {r.id: r.condition.evaluate(f) for r in rules[p]}
-                if k is not None:
-                    memo.put((p, k), hit)
-            held[(p, item)] = hit
-    out: list[Obligation] = []
-    for r, p in per:
-        for item, f in contexts[p]:
-            v = held[(p, item)][r.id]
-            if v is False:
-                continue
-            out.append(_obligation(book, r, f, item, conditional=v is None))
-    return out
-
-
-def _known(route: str) -> str | None:
-    return None if route == "needs_information" else route
-
-
-def _obligation(book: Rulebook, r: CompiledRule, f: dict, item, conditional: bool) -> Obligation:
-    ob = Obligation(rule=r.id, topic=r.rule.topic, citation=r.citation,
-                    text=r.summary, conditional=conditional, item=item,
-                    timing=r.rule.timing,
-                    retention_years=r.rule.retention.years if r.rule.retention else None)
-    d = r.rule.deadline
-    if d is None:
-        return ob
-    ob.deadline_rule = _deadline_text(book, d)
-    start = f.get(d.from_)
-    if not isinstance(start, date):
-        return ob
-    guessed: set[int] = set()
-    if d.working_days:
-        due, guessed = deadlines.add_working_days(start, d.working_days)
-    else:
-        if d.years:
-            due = deadlines.add_years(start, d.years)
-        elif d.months:
-            due = deadlines.add_months(start, d.months)
-        else:
-            due = deadlines.add_days(start, d.days)
-        due, g2 = deadlines.roll_to_working_day(due)
-        guessed |= g2
-    ob.due = due
-    if d.window_before:
-        w = d.window_before
-        if w.working_days:
-            opens, g3 = deadlines.subtract_working_days(due, w.working_days)
-            guessed |= g3
-        elif w.months:
-            opens = deadlines.add_months(due, -w.months)
-        else:
-            opens = deadlines.add_days(due, -(w.days or 0))
-        ob.window_opens = opens
-    ob.calendar_note = deadlines.calendar_note(guessed)
-    return ob
-
-
-def _deadline_text(book: Rulebook, d) -> dict[str, str]:
-    lz, le = book.fact_label(d.from_, "zh"), book.fact_label(d.from_, "en")
-    if d.working_days:
-        zh, en = f"{d.working_days}个工作日", f"{d.working_days} working days"
-    elif d.months:
-        zh, en = f"{d.months}个月", f"{d.months} months"
-    elif d.years:
-        zh, en = f"{d.years}年", f"{d.years} years"
-    else:
-        zh, en = f"{d.days}日", f"{d.days} days"
-    text = {"zh": f"自{lz}起{zh}", "en": f"{en} from {le}"}
-    if d.window_before:
-        w = d.window_before
-        wz = f"{w.working_days}个工作日" if w.working_days else f"{w.months}个月" if w.months else f"{w.days}日"
-        we = (f"{w.working_days} working days" if w.working_days else
-              f"{w.months} months" if w.months else f"{w.days} days")
-        text["zh"] += f"；届满前{wz}内可申请延续"
-        text["en"] += f"; apply to renew within the last {we}"
-    return text
-
-
-def _headroom(book: Rulebook, rs: RuleSet, base, first: PassResult, route: str | None = None) -> list[Headroom]:
-    """Thresholds not yet crossed whose route is stricter than the route reached now."""
-    floor = ROUTE_ORDER.get(route, -1) if route else -1
-    contexts = [(res.facts, res.facts["item.kind"]) for res in first.items]
-    counts = first.counts
-    for kind in ("personal_information", "sensitive_personal_information"):
-        f = dict(base)
-        f.update({"item.kind": kind, "transfer.grounds": frozenset(), "item.categories": frozenset(),
-                  "item.fields": frozenset(), "count.pi": counts["pi"], "count.spi": counts["spi"],
-                  "count.population": None, "count.population_spi": None,
-                  "count.modality_spi": None})
-        contexts.append((f, kind))
-    cands, plan, memo = _headroom_table(rs)
-    passing = []
-    for f, kind in contexts:
-        k = classes.key(plan, f)
-        hit = memo.get((kind, k)) if k is not None else None
-        if hit is None:
-            hit = frozenset(i for i, (r, cmp) in enumerate(cands) if _could_cross(r, cmp, f, kind))
-            if k is not None:
-                memo.put((kind, k), hit)
-        passing.append(hit)
-    seen: set[tuple] = set()
-    out: list[Headroom] = []
-    for i, (r, cmp) in enumerate(cands):
-        if ROUTE_ORDER[r.rule.route] <= floor:
-            continue
-        key = (cmp.fact, cmp.threshold, r.id)
-        if key in seen:
-            continue
-        for (f, _kind), ok in zip(contexts, passing, strict=True):
-            if i not in ok:
-                continue
-            current = f[cmp.fact]
-            remaining = cmp.remaining(current)
-            seen.add(key)
-            label = PATHWAY_LABELS[r.rule.route]
-            cl = COUNTER_LABELS[cmp.fact]
-            out.append(Headroom(
-                counter=cmp.fact, threshold=cmp.threshold, op=cmp.op, wording=cmp.wording,
-                rule=r.id, route=r.rule.route, current=current, remaining=remaining,
-                label={"zh": f"{cl['zh']}：当前{current:,}，再出境{remaining:,}人内不触发{label['zh']}（{cmp.wording}）",
-                       "en": f"{cl['en']}: {current:,} now; up to {remaining:,} more before "
-                             f"{label['en']} ({cmp.wording})"}))
-            break
-    out.sort(key=lambda h: (h.counter, h.threshold))
-    return out
-
-
-def _headroom_table(rs: RuleSet) -> tuple[list, classes.Plan, classes.Memo]:
-    """Each trigger's not-yet-crossed counter tests, what tells their contexts apart, and a memo."""
-    table = rs.cache.get("headroom")
-    if table is None:
-        cands = [(r, cmp) for r in rs.triggers for cmp in r.condition.comparisons
-                 if cmp.fact in COUNTERS and cmp.op in ("at_least", "more_than")]
-        table = rs.cache["headroom"] = (cands, classes.plan_for(r.condition for r in rs.triggers),
-                                        classes.Memo(classes.MEMO_SIZE))
-    return table
-
-
-def _could_cross(r: CompiledRule, cmp, f: dict, kind: str) -> bool:
-    """The test is not yet met here, and meeting it would not leave the rule false. Depends only on
-    the class of `f` (the counter's own points are among the plan's)."""
-    current = f.get(cmp.fact)
-    if kind not in r.rule.scope or current is None or cmp.remaining(current) is None:
-        return False
-    crossing = cmp.threshold if cmp.op == "at_least" else cmp.threshold + 1
-    return r.condition.evaluate({**f, cmp.fact: crossing}) is not False
-
-
-# --- summary ---------------------------------------------------------------------------------
-
-def _summary(pathway: Pathway, items: list[ItemDecision], questions, possible, first, book) -> dict[str, str]:
-    label = PATHWAY_LABELS[str(pathway)]
-    if pathway == Pathway.needs_information:
-        qz = "；".join(q.question["zh"] for q in questions)
-        qe = " ".join(q.question["en"] for q in questions)
-        pz = "、".join(PATHWAY_LABELS[p]["zh"] for p in possible) if possible else "未定"
-        pe = ", ".join(PATHWAY_LABELS[p]["en"] for p in possible) if possible else "undetermined"
-        return {"zh": f"结论：{label['zh']}。答案取决于尚未提供的事实（可能结论：{pz}）。请回答：{qz}",
-                "en": f"Result: {label['en']}. The answer turns on facts not given (possible routes: {pe}). "
-                      f"Please answer: {qe}"}
-    reasons_zh, reasons_en = [], []
-    for it in items:
-        if it.route != str(pathway) and pathway != Pathway.exempt:
-            continue
-        for rid in it.decided_by:
-            r = book.rules[rid]
-            if r.rule.citation.zh not in reasons_zh:
-                reasons_zh.append(r.rule.citation.zh)
-                reasons_en.append(r.rule.citation.en)
-    c = first.counts
-    fig_zh = fig_en = ""
-    if c["pi"] is not None and any(is_pi(i.kind) for i in items):
-        fig_zh = f"计数窗口内累计出境个人信息{c['pi']:,}人，其中敏感个人信息{c['spi']:,}人。"
-        fig_en = (f" In the counting window, {c['pi']:,} people's personal information has been exported, "
-                  f"{c['spi']:,} of them sensitive.")
-    if not reasons_zh:
-        return {"zh": f"结论：{label['zh']}。没有规则要求启动数据出境机制。{fig_zh}",
-                "en": f"Result: {label['en']}. No rule requires an export mechanism.{fig_en}"}
-    return {"zh": f"结论：{label['zh']}。依据：{'、'.join(reasons_zh)}。{fig_zh}",
-            "en": f"Result: {label['en']}. Under {'; '.join(reasons_en)}.{fig_en}"}

@@ -126,7 +126,7 @@ GROUND = {
     "trade_no_pi": {"zh": "国际贸易等活动中收集的不含个人信息的数据", "en": "trade etc. data without personal information"},
 }
 
-# The engine's counters (engine/assess.py COUNTERS): count.pi counts every person whose personal
+# The engine's counters (engine/context.py COUNTERS): count.pi counts every person whose personal
 # information was exported, those with sensitive information included; count.spi those with sensitive.
 COUNTER = {
     "count.pi": {"zh": "本年度累计出境个人信息人数", "en": "people whose personal information was exported this year"},
