@@ -4,10 +4,11 @@ It decides the cells whose identifiers can only be plain digit runs between Han 
 common punctuation (手机13812345678联系, 核验身份证…通过, 卡号6222…, 金额1234.56元), exactly as
 the regex pass of `scan/text.py` would (tests/scan/test_fast_text.py holds it to that). Any cell
 holding something whose regex semantics it does not model defers to the regex pass: ASCII
-letters (X check characters, e-mail, VIN, plates, IMEI…), whitespace, `@ : + - ( ) , _ %`,
-a 1-3 digit run before a dot (IPv4, GPS), travel-document words (护照, 通行证…), non-ASCII
-other than Han U+4E00-9FFF and a short list of Chinese punctuation (full-width digits and
-brackets, middle dots, rarer ideographs).
+letters (X check characters, e-mail, VIN, plates, IMEI…), whitespace, `@ + - ( ) _ %`, a
+second colon (IPv6, MAC), a 1-3 digit run before a dot (IPv4, GPS), travel-document words
+(护照, 通行证…), non-ASCII other than Han U+4E00-9FFF and a short list of Chinese punctuation
+(full-width digits and brackets, middle dots, rarer ideographs). Commas and a single colon
+(电话:1380…, folded from ，and ：) are inert: no shape but GPS and IPv6/MAC uses them.
 
 Within those cells the regex pass reduces to: a digit run is one candidate, unless a card
 context word (卡, 卡号, 账号, 尾号, 银行账户…) ends at most 8 characters before a run of 16+
@@ -238,6 +239,7 @@ def _cell(buf, s, n, cell, provinces, earliest, latest, bins, bin_lengths, first
     p1 = 0  # the previous three characters (code points), for context words
     p2 = 0
     p3 = 0
+    colons = 0
     i = 0
     while i < n:
         b = buf[s + i]
@@ -275,7 +277,11 @@ def _cell(buf, s, n, cell, provinces, earliest, latest, bins, bin_lengths, first
         if deferred:
             continue
         if width == 1:
-            deferred = not (b == 46 or _inert_ascii(b))
+            if b == 58:  # one colon is inert; IPv6 and MAC shapes need two or more
+                colons += 1
+                deferred = colons > 1
+            else:  # a comma only joins GPS pairs, whose 1-3 digit run before a dot defers
+                deferred = not (b == 46 or b == 44 or _inert_ascii(b))
         elif width != 3 or not (0x4E00 <= cp <= 0x9FFF or _safe_punct(cp)):
             deferred = True  # 2- and 4-byte characters (middle dot, Latin-1, ext. B…)
         elif _context_ends(cp, p1, p2, p3):
