@@ -241,6 +241,26 @@ class Decision:
     def to_dict(self, trace: bool = True) -> dict[str, Any]:
         """The JSON contract. `trace=False` (the web API's `?detail=summary`) leaves out findings,
         obligations, headroom, risks and notes, and says so with `"detail": "summary"`."""
+        return self._out(trace, None)
+
+    def to_json(self, trace: bool = True) -> bytes:
+        """`to_dict()` as UTF-8 JSON bytes, written without building the trace's objects where the
+        engine can give it as JSON (engine/trace_json.py): the web API's full answer."""
+        import orjson
+
+        fresh = (self._later is not None and hasattr(self._later, "json_parts") and self._findings is None
+                 and self._obligations is None and self._headroom is None and self._risks_notes is None)
+        try:
+            return orjson.dumps(self._out(trace, self._later.json_parts() if trace and fresh else None),
+                                default=str)
+        except orjson.JSONEncodeError:  # integers past 64 bits: the standard library copes
+            import json
+
+            return json.dumps(self.to_dict(trace), ensure_ascii=False, default=str,
+                              separators=(",", ":")).encode("utf-8")
+
+    def _out(self, trace: bool, parts: dict[str, Any] | None) -> dict[str, Any]:
+        """The contract's dict; with `parts`, its trace fields as given (JSON fragments)."""
         d: dict[str, Any] = {} if trace else {"detail": "summary"}
         d.update({
             "pathway": str(self.pathway),
@@ -250,14 +270,18 @@ class Decision:
             "rulebook_version": self.rulebook_version,
             "summary": self.summary,
         })
-        if trace:
+        if parts is not None:
+            d.update(findings=parts["findings"], obligations=parts["obligations"], headroom=parts["headroom"])
+        elif trace:
             d["findings"] = [f.to_dict() for f in self.findings]
             d["obligations"] = [o.to_dict() for o in self.obligations]
             d["headroom"] = [h.to_dict() for h in self.headroom]
         d["questions"] = [q.to_dict() for q in self.questions]
         d["items"] = [i.to_dict() for i in self.items]
         d["counts"] = self.counts
-        if trace:
+        if parts is not None:
+            d.update(risks=parts["risks"], notes=parts["notes"])
+        elif trace:
             d["risks"] = [r.to_dict() for r in self.risks]
             d["notes"] = self.notes
         if self.possible_pathways:

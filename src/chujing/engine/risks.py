@@ -21,10 +21,11 @@ Pure: no I/O, no clock.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -111,8 +112,9 @@ def check_around_data(book: Rulebook) -> None:
 
 def turnover_cap(turnover_cny: float, percent: int) -> int:
     """`percent`% of turnover, in whole yuan (half up)."""
-    cap = Decimal(str(turnover_cny)) * percent / 100
-    return int(cap.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    with localcontext(prec=400):  # any finite float (up to ~1.8e308) is exact
+        cap = Decimal(str(turnover_cny)) * percent / 100
+        return int(cap.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _yuan(n: int, lang: str) -> str:
@@ -136,7 +138,7 @@ def fines_figures(data: PenaltyData, turnover: float | None) -> tuple[dict[str, 
         if f.persons:
             entry["persons"] = f.persons.model_dump(exclude_none=True)
         if e.max_turnover_percent is not None:
-            if turnover is None:
+            if turnover is None or not math.isfinite(turnover):  # (the facts accept inf: nothing to work out)
                 entry["turnover_cap_cny"] = None
             else:
                 cap = turnover_cap(turnover, e.max_turnover_percent)
@@ -187,6 +189,9 @@ class _Prepared:
     ask_memo: classes.Memo
     screening_plan: classes.Plan
     screening_memo: classes.Memo
+    # What the risk rules can tell apart per context kind, and `built_json()`'s answers by class.
+    risk_plans: dict[bool, classes.Plan]
+    json_memo: classes.Memo
 
 
 def _prepare(rs: RuleSet) -> _Prepared:
@@ -209,6 +214,9 @@ def _prepare(rs: RuleSet) -> _Prepared:
         ask_memo=classes.Memo(classes.MEMO_SIZE),
         screening_plan=classes.plan_for(r.condition for r in screening),
         screening_memo=classes.Memo(classes.MEMO_SIZE),
+        risk_plans={per: classes.plan_for(r.condition for r in rs.risks if _per_item(r) == per)
+                    for per in (False, True)},
+        json_memo=classes.Memo(classes.MEMO_SIZE),
     )
     rs.cache["around"] = prepared
     return prepared
@@ -241,6 +249,30 @@ class Around:
             self._rule_risks()
             self._built = (self.risks, self.notes)
         return self._built
+
+    def built_json(self) -> tuple[list, list[dict[str, str]]]:
+        """`built()` with each risk as JSON (orjson fragments), memoised by all it depends on: which
+        hard blocks hold per item, each item's class for the screened blocks and the risk rules, the
+        whole transfer's class for the risk rules, and the turnover (fines are worked out from it)."""
+        import orjson
+
+        p = self._p
+        blocks = tuple(p.hard_blocks)
+        key = (tuple(tuple(res.get(rid) is True for rid in blocks) for res in self.item_results),
+               tuple((f["item.kind"], classes.values_of(p.screening_plan, f)) for f in self.item_facts),
+               tuple(classes.values_of(p.risk_plans[per], f) for per in (False, True)
+                     for _i, f in self._contexts(per)),
+               self.base.get("processor.turnover_cny"))
+        try:
+            hit = p.json_memo.get(key)
+        except TypeError:  # a value that cannot be hashed: no memo
+            key, hit = None, None
+        if hit is None:
+            risks, notes = self.built()
+            hit = ([orjson.Fragment(orjson.dumps(r.to_dict())) for r in risks], notes)
+            if key is not None:
+                p.json_memo.put(key, hit)
+        return hit
 
     @property
     def _p(self) -> _Prepared:
@@ -392,20 +424,19 @@ class Around:
         return hit
 
     def obligations(self, build: Callable[[], list[Obligation]]) -> list[Obligation]:
-        around = self._p.obligations
-        out = []
-        for ob in build():
-            r = around.get(ob.rule)
-            if r is None:
-                out.append(ob)
-                continue
-            if ob.conditional:
-                continue
-            due = r.rule.extra.get("annual_due")
-            if due and ob.due is None:
-                ob.due = next_annual(self.day, AnnualDue.model_validate(due))
-            out.append(ob)
-        return out
+        return [ob for ob in build() if self.keeps(ob)]
+
+    def keeps(self, ob: Obligation) -> bool:
+        """False for an around obligation that only may hold; an annual one gets its next due date."""
+        r = self._p.obligations.get(ob.rule)
+        if r is None:
+            return True
+        if ob.conditional:
+            return False
+        due = r.rule.extra.get("annual_due")
+        if due and ob.due is None:
+            ob.due = next_annual(self.day, AnnualDue.model_validate(due))
+        return True
 
 
 def next_annual(day: date, due: AnnualDue) -> date:

@@ -89,46 +89,72 @@ class Later:
 
     def risks_notes(self) -> tuple[list, list]:
         risks_found, around_notes = self.around().built()
-        return risks_found, (self.notes + _notes(self.scenario, self.tally, self.first)
-                             + ftz.notes(self.book, self.day, self.first) + around_notes)
+        return risks_found, self.all_notes(around_notes)
+
+    def all_notes(self, around_notes: list) -> list[dict[str, str]]:
+        return (self.notes + _notes(self.scenario, self.tally, self.first)
+                + ftz.notes(self.book, self.day, self.first) + around_notes)
+
+    def json_parts(self) -> dict[str, Any]:
+        """findings, obligations, headroom, risks and notes, ready for orjson (trace_json.py)."""
+        from chujing.engine.trace_json import parts
+
+        return parts(self)
 
 
 def _findings(book: Rulebook, rs: RuleSet, day: date, first: PassResult) -> list[Finding]:
-    out: list[Finding] = []
-    if rs.counting:
-        c = rs.counting
-        out.append(Finding(rule=c.id, kind="counting", citation=c.citation, applies=True,
-                           status="in_force", explain=c.summary, note=c.rule.note))
+    head, tail = _fixed_findings(rs)
+    out: list[Finding] = list(head)
     for i, res in enumerate(first.items):
-        for row in _trace_rows(book, rs, res):
-            rule, v, status, defeated_by, unknown = row[:5]
-            rid = rule.id
-            if rule.condition.comparisons:
-                figs = figures(rule, res.facts)
-                explain = partial(explanation, rule, status, res.facts, figs, book, defeated_by, unknown)
-            else:  # no numbers in it: the text is the same for the whole class
-                figs = []
-                explain = partial(_class_explanation, row, res.facts, book)
-            out.append(Finding(
-                rule=rid, kind=rule.kind, citation=rule.citation, applies=v, status=status, item=i,
-                route=rule.rule.route, figures=figs,
-                explain=explain,
-                # Copies: the rows are shared by every item of this class.
-                defeated_by=list(defeated_by), unknown_facts=list(unknown),
-                interpretation=rule.rule.interpretation, note=rule.rule.note,
-            ))
+        out += [_finding(book, row, res.facts, i) for row in _trace_rows(book, rs, res)]
     out += ftz.findings(book, day, [res.facts for res in first.items])
-    for r in rs.definitions:
-        out.append(Finding(rule=r.id, kind="definition", citation=r.citation, applies=True,
-                           status="in_force", explain=r.summary, note=r.rule.note))
-    for r in rs.superseded:
-        out.append(Finding(rule=r.id, kind=r.kind, citation=r.citation, applies=False,
-                           status="superseded", route=r.rule.route, explain=partial(_superseded_text, r)))
-    return out
+    return out + tail
+
+
+def _fixed_findings(rs: RuleSet) -> tuple[list[Finding], list[Finding]]:
+    """The findings every decision of the day shows before and after its items' (the counting
+    rule; definitions, superseded rules): the same for the whole rule set, so written once."""
+    fixed = rs.cache.get("fixed_findings")
+    if fixed is None:
+        head: list[Finding] = []
+        if rs.counting:
+            c = rs.counting
+            head.append(Finding(rule=c.id, kind="counting", citation=c.citation, applies=True,
+                                status="in_force", explain=c.summary, note=c.rule.note))
+        tail = [Finding(rule=r.id, kind="definition", citation=r.citation, applies=True,
+                        status="in_force", explain=r.summary, note=r.rule.note) for r in rs.definitions]
+        tail += [Finding(rule=r.id, kind=r.kind, citation=r.citation, applies=False, status="superseded",
+                         route=r.rule.route, explain=_superseded_text(r)) for r in rs.superseded]
+        fixed = rs.cache["fixed_findings"] = (head, tail)
+    # New objects (a caller may change its decision's findings) over the rules' own texts, as before.
+    return [_copy(f) for f in fixed[0]], [_copy(f) for f in fixed[1]]
+
+
+def _copy(f: Finding) -> Finding:
+    return Finding(rule=f.rule, kind=f.kind, citation=f.citation, applies=f.applies,
+                   status=f.status, explain=f.explain, route=f.route, note=f.note)
+
+
+def _finding(book: Rulebook, row: list, facts: dict, i: int) -> Finding:
+    """Item `i`'s finding for one trace row (figures and their text only if the rule compares numbers)."""
+    rule, v, status, defeated_by, unknown = row[:5]
+    if rule.condition.comparisons:
+        figs = figures(rule, facts)
+        explain = partial(explanation, rule, status, facts, figs, book, defeated_by, unknown)
+    else:  # no numbers in it: the text is the same for the whole class
+        figs = []
+        explain = partial(_class_explanation, row, facts, book)
+    return Finding(
+        rule=rule.id, kind=rule.kind, citation=rule.citation, applies=v, status=status, item=i,
+        route=rule.rule.route, figures=figs, explain=explain,
+        # Copies: the rows are shared by every item of this class.
+        defeated_by=list(defeated_by), unknown_facts=list(unknown),
+        interpretation=rule.rule.interpretation, note=rule.rule.note,
+    )
 
 
 def _trace_rows(book: Rulebook, rs: RuleSet, res) -> list[tuple]:
-    """[rule, result, status, defeated by, unknown facts, text] for each rule shown in an item's trace.
+    """[rule, result, status, defeated by, unknown facts, text, JSON] for each rule shown in an item's trace.
     They depend only on the item's class of facts, so they are kept with its shared outcome."""
     shared = res.shared
     if shared is not None and shared[5] is not None:
@@ -149,7 +175,8 @@ def _trace_rows(book: Rulebook, rs: RuleSet, res) -> list[tuple]:
         if v is False and ftz.hidden(book, rule, res.facts):
             continue
         unknown = rule.condition.unknown_facts(res.facts) if v is None else []
-        rows.append([rule, v, status, defeated_by, unknown, None])  # + the text, once written
+        # + the text, once written; + its findings' JSON by item (trace_json.py)
+        rows.append([rule, v, status, defeated_by, unknown, None, None])
     if shared is not None:
         shared[5] = rows
     return rows
@@ -218,6 +245,12 @@ def _notes(scenario: Scenario, tally, first: PassResult) -> list[dict[str, str]]
 
 def _obligations(book: Rulebook, rs: RuleSet, base, first: PassResult, dfacts,
                  item_routes: list[str]) -> list[Obligation]:
+    return [_obligation(book, r, f, item, conditional=v is None)
+            for r, item, f, v in held_obligations(rs, base, first, dfacts, item_routes)]
+
+
+def held_obligations(rs: RuleSet, base, first: PassResult, dfacts, item_routes: list[str]):
+    """(rule, item or None, facts, True or None) for each obligation that holds or may hold."""
     table = rs.cache.get("obligations")
     if table is None:
         per = [(r, bool(any(f.startswith("item.") for f in r.condition.facts) or (
@@ -240,14 +273,11 @@ def _obligations(book: Rulebook, rs: RuleSet, base, first: PassResult, dfacts,
                 if k is not None:
                     memo.put((p, k), hit)
             held[(p, item)] = hit
-    out: list[Obligation] = []
     for r, p in per:
         for item, f in contexts[p]:
             v = held[(p, item)][r.id]
-            if v is False:
-                continue
-            out.append(_obligation(book, r, f, item, conditional=v is None))
-    return out
+            if v is not False:
+                yield r, item, f, v
 
 
 def _known(route: str) -> str | None:
@@ -336,31 +366,49 @@ def _headroom(book: Rulebook, rs: RuleSet, base, first: PassResult, route: str |
             if k is not None:
                 memo.put((kind, k), hit)
         passing.append(hit)
-    seen: set[tuple] = set()
     out: list[Headroom] = []
+    for i, j in _picks(rs, cands, floor, passing):
+        r, cmp = cands[i]
+        current = contexts[j][0][cmp.fact]
+        remaining = cmp.remaining(current)
+        label = PATHWAY_LABELS[r.rule.route]
+        cl = COUNTER_LABELS[cmp.fact]
+        out.append(Headroom(
+            counter=cmp.fact, threshold=cmp.threshold, op=cmp.op, wording=cmp.wording,
+            rule=r.id, route=r.rule.route, current=current, remaining=remaining,
+            label={"zh": f"{cl['zh']}：当前{current:,}，再出境{remaining:,}人内不触发{label['zh']}（{cmp.wording}）",
+                   "en": f"{cl['en']}: {current:,} now; up to {remaining:,} more before "
+                         f"{label['en']} ({cmp.wording})"}))
+    return out
+
+
+def _picks(rs: RuleSet, cands: list, floor: int, passing: list[frozenset]) -> list[tuple[int, int]]:
+    """(candidate, context) for each threshold shown, in the order shown: the first context each
+    stricter test could still be crossed in, once per (counter, threshold, rule). Depends only on
+    the floor and the contexts' classes, so it is memoised by them."""
+    memo = rs.cache.get("headroom_picks")
+    if memo is None:
+        memo = rs.cache["headroom_picks"] = classes.Memo(classes.MEMO_SIZE)
+    key = (floor, tuple(passing))
+    hit = memo.get(key)
+    if hit is not None:
+        return hit
+    seen: set[tuple] = set()
+    picks = []
     for i, (r, cmp) in enumerate(cands):
         if ROUTE_ORDER[r.rule.route] <= floor:
             continue
-        key = (cmp.fact, cmp.threshold, r.id)
-        if key in seen:
+        key_i = (cmp.fact, cmp.threshold, r.id)
+        if key_i in seen:
             continue
-        for (f, _kind), ok in zip(contexts, passing, strict=True):
-            if i not in ok:
-                continue
-            current = f[cmp.fact]
-            remaining = cmp.remaining(current)
-            seen.add(key)
-            label = PATHWAY_LABELS[r.rule.route]
-            cl = COUNTER_LABELS[cmp.fact]
-            out.append(Headroom(
-                counter=cmp.fact, threshold=cmp.threshold, op=cmp.op, wording=cmp.wording,
-                rule=r.id, route=r.rule.route, current=current, remaining=remaining,
-                label={"zh": f"{cl['zh']}：当前{current:,}，再出境{remaining:,}人内不触发{label['zh']}（{cmp.wording}）",
-                       "en": f"{cl['en']}: {current:,} now; up to {remaining:,} more before "
-                             f"{label['en']} ({cmp.wording})"}))
-            break
-    out.sort(key=lambda h: (h.counter, h.threshold))
-    return out
+        for j, ok in enumerate(passing):
+            if i in ok:
+                seen.add(key_i)
+                picks.append((i, j))
+                break
+    picks.sort(key=lambda ij: (cands[ij[0]][1].fact, cands[ij[0]][1].threshold))  # stable
+    memo.put(key, picks)
+    return picks
 
 
 def _headroom_table(rs: RuleSet) -> tuple[list, classes.Plan, classes.Memo]:

@@ -136,7 +136,7 @@ def answer(web, body: bytes, opts: Options) -> tuple[int, bytes, list]:
     except InvalidFacts as exc:
         return 422, dumps(invalid_facts_body(exc.errors)), []
     # ?detail=summary: no trace, obligations, headroom, risks or notes (the engine writes them lazily).
-    out = dumps(decision.to_dict(trace=opts.detail != "summary"))
+    out = decision.to_json(trace=opts.detail != "summary")
     if opts.save:
         ident = web.store.save_assessment(scenario.model_dump(mode="json", exclude_none=True))
         return 200, out, [(b"x-chujing-report", ident.encode()),
