@@ -91,9 +91,10 @@ class Later:
         risks_found, around_notes = self.around().built()
         return risks_found, self.all_notes(around_notes)
 
-    def all_notes(self, around_notes: list) -> list[dict[str, str]]:
-        return (self.notes + _notes(self.scenario, self.tally, self.first)
-                + ftz.notes(self.book, self.day, self.first) + around_notes)
+    def all_notes(self, around_notes: list, ftz_notes: list | None = None) -> list[dict[str, str]]:
+        if ftz_notes is None:
+            ftz_notes = ftz.notes(self.book, self.day, self.first)
+        return self.notes + _notes(self.scenario, self.tally, self.first) + ftz_notes + around_notes
 
     def json_parts(self) -> dict[str, Any]:
         """findings, obligations, headroom, risks and notes, ready for orjson (trace_json.py)."""
@@ -251,6 +252,12 @@ def _obligations(book: Rulebook, rs: RuleSet, base, first: PassResult, dfacts,
 
 def held_obligations(rs: RuleSet, base, first: PassResult, dfacts, item_routes: list[str]):
     """(rule, item or None, facts, True or None) for each obligation that holds or may hold."""
+    return held_in(obligation_contexts(rs, base, first, dfacts, item_routes))
+
+
+def obligation_contexts(rs: RuleSet, base, first: PassResult, dfacts, item_routes: list[str]):
+    """The rules, and each context an obligation is decided in: (per item, item or None, facts,
+    class of the facts or None, which obligations hold there: {rule id: True, False or None})."""
     table = rs.cache.get("obligations")
     if table is None:
         per = [(r, bool(any(f.startswith("item.") for f in r.condition.facts) or (
@@ -259,25 +266,30 @@ def held_obligations(rs: RuleSet, base, first: PassResult, dfacts, item_routes: 
         plans = {p: classes.plan_for(r.condition for r in rules[p]) for p in (False, True)}
         table = rs.cache["obligations"] = (per, rules, plans, classes.Memo(classes.MEMO_SIZE))
     per, rules, plans, memo = table
-    contexts = {False: [(None, {**base, **dfacts})],
-                True: [(i, {**res.facts, **dfacts, "item.route": _known(item_routes[i])})
-                       for i, res in enumerate(first.items)]}
+    contexts = [(False, None, {**base, **dfacts})]
+    contexts += [(True, i, {**res.facts, **dfacts, "item.route": _known(item_routes[i])})
+                 for i, res in enumerate(first.items)]
+    out = []
     # Which obligations hold in each context: the same for every context of the same class.
-    held = {}
-    for p, ctxs in contexts.items():
-        for item, f in ctxs:
-            k = classes.key(plans[p], f)
-            hit = memo.get((p, k)) if k is not None else None
-            if hit is None:
-                hit = {r.id: r.condition.evaluate(f) for r in rules[p]}
-                if k is not None:
-                    memo.put((p, k), hit)
-            held[(p, item)] = hit
+    for p, item, f in contexts:
+        k = classes.key(plans[p], f)
+        hit = memo.get((p, k)) if k is not None else None
+        if hit is None:
+            hit = {r.id: r.condition.evaluate(f) for r in rules[p]}
+            if k is not None:
+                memo.put((p, k), hit)
+        out.append((p, item, f, k, hit))
+    return per, out
+
+
+def held_in(contexts):
+    per, ctxs = contexts
     for r, p in per:
-        for item, f in contexts[p]:
-            v = held[(p, item)][r.id]
-            if v is not False:
-                yield r, item, f, v
+        for q, item, f, _k, held in ctxs:
+            if q == p:
+                v = held[r.id]
+                if v is not False:
+                    yield r, item, f, v
 
 
 def _known(route: str) -> str | None:

@@ -19,12 +19,14 @@ from typing import Any
 from orjson import Fragment, dumps
 
 from chujing.engine import ftz
+from chujing.engine.explain import explanation, figures
 from chujing.engine.trace import (
     _finding,
     _fixed_findings,
     _obligation,
     _trace_rows,
-    held_obligations,
+    held_in,
+    obligation_contexts,
 )
 from chujing.rulebook import classes
 
@@ -33,18 +35,49 @@ MAX_ITEMS = 32
 OBLIGATION_MEMO = 8192
 
 
+# What engine/ftz.py reads besides the facts its gate and note rules test (keep in step with it).
+FTZ_READS = ("item.list_item", "processor.adopted_list", "processor.ftz", "processor.registered_city",
+             "processor.sector")
+
+
 def parts(later) -> dict[str, Any]:
     risks, around_notes = later.around().built_json()
-    return {"findings": findings(later), "obligations": obligations(later),
+    ftz_findings, ftz_notes = _ftz(later)
+    return {"findings": findings(later, ftz_findings), "obligations": obligations(later),
             "headroom": [h.to_dict() for h in later.headroom()],
-            "risks": risks, "notes": later.all_notes(around_notes)}
+            "risks": risks, "notes": later.all_notes(around_notes, ftz_notes)}
+
+
+def _ftz(later) -> tuple[list, list]:
+    """The FTZ lists' findings and notes (engine/ftz.py), memoised by the day and the exact values of
+    every fact they read: those its gate and note rules test (no counts among them) and FTZ_READS."""
+    book, rs, day = later.book, later.rs, later.day
+    memo = rs.cache.get("json_ftz")
+    if memo is None:
+        facts = set(FTZ_READS)
+        for r in book.rules.values():
+            if r.instrument.kind == ftz.FTZ_KIND and r.kind in ("gate", "note"):  # what ftz.py evaluates
+                facts |= r.condition.facts
+        memo = rs.cache["json_ftz"] = (tuple(sorted(facts)), classes.Memo(classes.MEMO_SIZE))
+    facts, hits = memo
+    key = (day, tuple(tuple(f.get(x) for x in facts) for f in [res.facts for res in later.first.items]))
+    try:
+        hit = hits.get(key)
+    except TypeError:
+        key, hit = None, None
+    if hit is None:
+        found = ftz.findings(book, day, [res.facts for res in later.first.items])
+        hit = ([_frag(f) for f in found], ftz.notes(book, day, later.first))
+        if key is not None:
+            hits.put(key, hit)
+    return hit
 
 
 def _frag(x) -> Fragment:
     return Fragment(dumps(x.to_dict()))
 
 
-def findings(later) -> list:
+def findings(later, ftz_findings: list) -> list:
     book, rs = later.book, later.rs
     fixed = rs.cache.get("json_fixed_findings")
     if fixed is None:
@@ -54,43 +87,74 @@ def findings(later) -> list:
     for i, res in enumerate(later.first.items):
         facts = res.facts
         for row in _trace_rows(book, rs, res):
-            if row[0].condition.comparisons:  # figures of this decision
-                out.append(_finding(book, row, facts, i).to_dict())
-                continue
             by_item = row[6]
             if by_item is None:
                 by_item = row[6] = {}
+            if row[0].condition.comparisons:  # figures of this decision
+                out.append(_compared(book, row, facts, i, by_item))
+                continue
             frag = by_item.get(i)
             if frag is None:
                 frag = _frag(_finding(book, row, facts, i))
                 if i < MAX_ITEMS:
                     by_item[i] = frag
             out.append(frag)
-    out += [f.to_dict() for f in ftz.findings(book, later.day, [res.facts for res in later.first.items])]
+    out += ftz_findings
     out += fixed[1]
     return out
 
 
+def _compared(book, row: list, facts: dict, i: int, by_item: dict) -> Fragment:
+    """A finding with figures: its JSON around figures and explanation is kept by item, as for the
+    others; the two are written for this decision."""
+    rule, _v, status, defeated_by, unknown = row[:5]
+    figs = figures(rule, facts)
+    text = explanation(rule, status, facts, figs, book, defeated_by, unknown)
+    around = by_item.get(i)
+    if around is None:
+        d = _finding(book, row, facts, i).to_dict()
+        d["figures"], d["explanation"] = Fragment(b"\x00"), Fragment(b"\x01")  # (escaped elsewhere)
+        head, rest = dumps(d).split(b"\x00")
+        around = (head, *rest.split(b"\x01"))
+        if i < MAX_ITEMS:
+            by_item[i] = around
+    return Fragment(b"".join((around[0], dumps([f.to_dict() for f in figs]), around[1], dumps(text), around[2])))
+
+
 def obligations(later) -> list:
+    """Memoised as a whole by each context's class, its deadlines' start dates and the day; each
+    obligation by its rule, item, whether it only may hold, its start date and the day."""
     book, rs, day = later.book, later.rs, later.day
-    around = later.around()
+    ctx = obligation_contexts(rs, later.base, later.first, later.decision_facts(),
+                              [it.route for it in later.item_decisions])
     memo = rs.cache.get("json_obligations")
     if memo is None:
-        memo = rs.cache["json_obligations"] = classes.Memo(OBLIGATION_MEMO)
+        starts = tuple(sorted({r.rule.deadline.from_ for r, _p in ctx[0] if r.rule.deadline}))
+        memo = rs.cache["json_obligations"] = (starts, classes.Memo(OBLIGATION_MEMO), classes.Memo(OBLIGATION_MEMO))
+    starts, lists, each = memo
+    whole = (day, tuple((k, tuple(f.get(s) for s in starts)) for _p, _i, f, k, _h in ctx[1]))
+    try:
+        hit = lists.get(whole)
+    except TypeError:
+        whole, hit = None, None
+    if hit is not None:
+        return hit
+    around = later.around()
     out = []
-    for r, item, f, v in held_obligations(rs, later.base, later.first, later.decision_facts(),
-                                          [it.route for it in later.item_decisions]):
+    for r, item, f, v in held_in(ctx):
         d = r.rule.deadline
         key = (r.id, item, v is None, f.get(d.from_) if d is not None else None, day)
         try:
-            frag = memo.get(key)
+            frag = each.get(key)
         except TypeError:
             key, frag = None, None
         if frag is None:
             ob = _obligation(book, r, f, item, conditional=v is None)
             frag = _frag(ob) if around.keeps(ob) else False  # False: left out
             if key is not None:
-                memo.put(key, frag)
+                each.put(key, frag)
         if frag is not False:
             out.append(frag)
+    if whole is not None and None not in [k for _p, _i, _f, k, _h in ctx[1]]:
+        lists.put(whole, out)
     return out
