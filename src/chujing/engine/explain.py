@@ -42,16 +42,33 @@ def _value_text(v: Any, lang: str) -> str:
     return str(v)
 
 
-def failed_tests(rule: CompiledRule, facts: dict[str, Any], book: Rulebook) -> dict[str, str]:
+def failed_tests(rule: CompiledRule, facts: dict[str, Any], book: Rulebook,
+                 parts: list | None = None) -> dict[str, str]:
+    """The tests `facts` fail, in words; `parts` (from `failed_parts` for the same class of facts)
+    saves finding them again."""
     parts_zh, parts_en = [], []
+    for part in failed_parts(rule, facts, book) if parts is None else parts:
+        if len(part) == 2:
+            parts_zh.append(part[0])
+            parts_en.append(part[1])
+        else:
+            fact, lz, le, expect = part
+            v = facts.get(fact)
+            parts_zh.append(f"{lz}为{_value_text(v, 'zh')}，不满足 {expect}")
+            parts_en.append(f"{le} is {_value_text(v, 'en')}, not {expect}")
+    return {"zh": "；".join(parts_zh), "en": "; ".join(parts_en)}
+
+
+def failed_parts(rule: CompiledRule, facts: dict[str, Any], book: Rulebook) -> list[tuple]:
+    """Each failed test: (zh, en) text, or (fact, zh label, en label, expected) for a numeric test,
+    whose text shows the value. Which tests fail is the same for a whole class of facts."""
+    out: list[tuple] = []
     for fact, op, operand, fn in rule.condition.leaves:
         if fn(facts) is False:
             v = facts.get(fact)
             lz, le = book.fact_label(fact, "zh"), book.fact_label(fact, "en")
             if op in NUMERIC_OPS:
-                expect = f"{NUMERIC_OPS[op][1]} {operand:,}"
-                parts_zh.append(f"{lz}为{_value_text(v, 'zh')}，不满足 {expect}")
-                parts_en.append(f"{le} is {_value_text(v, 'en')}, not {expect}")
+                out.append((fact, lz, le, f"{NUMERIC_OPS[op][1]} {operand:,}"))
             else:
                 want = _value_text(operand if not isinstance(operand, tuple) else frozenset(operand), "zh")
                 want_en = _value_text(operand if not isinstance(operand, tuple) else frozenset(operand), "en")
@@ -60,14 +77,15 @@ def failed_tests(rule: CompiledRule, facts: dict[str, Any], book: Rulebook) -> d
                 verb_en = {"contains": "must include", "contains_any": "must include one of",
                            "in": "must be one of", "not_in": "must not be",
                            "contains_none": "must include none of"}.get(op, "must be")
-                parts_zh.append(f"{lz}：{_value_text(v, 'zh')}（{verb_zh}{want}）")
-                parts_en.append(f"{le}: {_value_text(v, 'en')} ({verb_en} {want_en})")
-    return {"zh": "；".join(parts_zh), "en": "; ".join(parts_en)}
+                out.append((f"{lz}：{_value_text(v, 'zh')}（{verb_zh}{want}）",
+                            f"{le}: {_value_text(v, 'en')} ({verb_en} {want_en})"))
+    return out
 
 
 def explanation(rule: CompiledRule, status: str, facts: dict[str, Any], figs: list[Figure],
                 book: Rulebook, defeated_by: list[str] | None = None,
-                unknown: list[str] | None = None) -> dict[str, str]:
+                unknown: list[str] | None = None, failed: list | None = None) -> dict[str, str]:
+    """`failed`: `failed_parts` of this class of facts, if known."""
     fig = "；".join(f.text for f in figs)
     fig_en = "; ".join(f.text for f in figs)
     tail_zh = f"（{fig}）" if fig else ""
@@ -89,7 +107,7 @@ def explanation(rule: CompiledRule, status: str, facts: dict[str, Any], figs: li
         en = ", ".join(book.fact_label(f, "en") for f in unknown or [])
         return {"zh": f"无法判断：缺少事实（{zh}）{tail_zh}。",
                 "en": f"Cannot tell: missing facts ({en}){tail_en}."}
-    failed = failed_tests(rule, facts, book)
+    failed = failed_tests(rule, facts, book, failed)
     if failed["en"]:
         return {"zh": f"不适用：{failed['zh']}。", "en": f"Does not apply: {failed['en']}."}
     return {"zh": "不适用。", "en": "Does not apply."}

@@ -19,7 +19,7 @@ from typing import Any
 from orjson import Fragment, dumps
 
 from chujing.engine import ftz
-from chujing.engine.explain import explanation, figures
+from chujing.engine.explain import explanation, failed_parts, figures
 from chujing.engine.trace import (
     _finding,
     _fixed_findings,
@@ -109,7 +109,12 @@ def _compared(book, row: list, facts: dict, i: int, by_item: dict) -> Fragment:
     others; the two are written for this decision."""
     rule, _v, status, defeated_by, unknown = row[:5]
     figs = figures(rule, facts)
-    text = explanation(rule, status, facts, figs, book, defeated_by, unknown)
+    failed = None
+    if status == "not_applicable":  # which tests fail is the same for the class: kept as key -1
+        failed = by_item.get(-1)
+        if failed is None:
+            failed = by_item[-1] = failed_parts(rule, facts, book)
+    text = explanation(rule, status, facts, figs, book, defeated_by, unknown, failed)
     around = by_item.get(i)
     if around is None:
         d = _finding(book, row, facts, i).to_dict()
