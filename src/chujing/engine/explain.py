@@ -22,12 +22,24 @@ def figures(rule: CompiledRule, facts: dict[str, Any]) -> list[Figure]:
 
 
 def _figure_text(c, v) -> str:
-    shown = "?" if v is None else f"{v:,}"
+    before, after = figure_text_around(c, None if v is None else c.holds(v))
+    return f"{before}{shown(v)}{after}"
+
+
+def shown(v) -> str:
+    return "?" if v is None else f"{v:,}"
+
+
+_NOT = {"≥": "<", ">": "≤", "<": "≥", "≤": ">"}
+
+
+def figure_text_around(c, holds: bool | None) -> tuple[str, str]:
+    """A figure's text before and after its value: `count.pi ` and ` ≥ 100,000 (10万人以上)`."""
     sym = NUMERIC_OPS[c.op][1]
-    if v is not None and not c.holds(v):
-        sym = {"≥": "<", ">": "≤", "<": "≥", "≤": ">"}[sym]
+    if holds is False:
+        sym = _NOT[sym]
     words = f" ({c.wording})" if c.wording else ""
-    return f"{c.fact} {shown} {sym} {c.threshold:,}{words}"
+    return f"{c.fact} ", f" {sym} {c.threshold:,}{words}"
 
 
 def _value_text(v: Any, lang: str) -> str:
@@ -86,8 +98,15 @@ def explanation(rule: CompiledRule, status: str, facts: dict[str, Any], figs: li
                 book: Rulebook, defeated_by: list[str] | None = None,
                 unknown: list[str] | None = None, failed: list | None = None) -> dict[str, str]:
     """`failed`: `failed_parts` of this class of facts, if known."""
-    fig = "；".join(f.text for f in figs)
-    fig_en = "; ".join(f.text for f in figs)
+    return explanation_from(rule, status, [f.text for f in figs], facts, book, defeated_by, unknown, failed)
+
+
+def explanation_from(rule: CompiledRule, status: str, texts: list[str], facts: dict[str, Any],
+                     book: Rulebook, defeated_by: list[str] | None = None,
+                     unknown: list[str] | None = None, failed: list | None = None) -> dict[str, str]:
+    """`explanation` from the figures' texts."""
+    fig = "；".join(texts)
+    fig_en = "; ".join(texts)
     tail_zh = f"（{fig}）" if fig else ""
     tail_en = f" ({fig_en})" if fig_en else ""
     if status == "applies":

@@ -18,8 +18,9 @@ from typing import Any
 
 from orjson import Fragment, dumps
 
+from chujing.decision import Figure
 from chujing.engine import ftz
-from chujing.engine.explain import explanation, failed_parts, figures
+from chujing.engine.explain import explanation_from, failed_parts, figure_text_around, shown
 from chujing.engine.trace import (
     _finding,
     _fixed_findings,
@@ -105,25 +106,47 @@ def findings(later, ftz_findings: list) -> list:
 
 
 def _compared(book, row: list, facts: dict, i: int, by_item: dict) -> Fragment:
-    """A finding with figures: its JSON around figures and explanation is kept by item, as for the
-    others; the two are written for this decision."""
+    """A finding with figures. Its JSON around figures and explanation is kept by item, as for the
+    others, and each figure's JSON and text around its value by (figure, whether its test holds):
+    only the values and the explanation are written for this decision."""
     rule, _v, status, defeated_by, unknown = row[:5]
-    figs = figures(rule, facts)
+    figs, texts = [], []
+    for n, c in enumerate(rule.condition.comparisons):
+        v = facts.get(c.fact)
+        holds = None if v is None else c.holds(v)
+        t = by_item.get((n, holds))
+        if t is None:
+            t = by_item[(n, holds)] = _figure_template(c, holds)
+        text = f"{t[3]}{shown(v)}{t[4]}"
+        texts.append(text)
+        figs.append(b"".join((t[0], dumps(v), t[1], dumps(text), t[2])))
     failed = None
     if status == "not_applicable":  # which tests fail is the same for the class: kept as key -1
         failed = by_item.get(-1)
         if failed is None:
             failed = by_item[-1] = failed_parts(rule, facts, book)
-    text = explanation(rule, status, facts, figs, book, defeated_by, unknown, failed)
+    text = explanation_from(rule, status, texts, facts, book, defeated_by, unknown, failed)
     around = by_item.get(i)
     if around is None:
         d = _finding(book, row, facts, i).to_dict()
-        d["figures"], d["explanation"] = Fragment(b"\x00"), Fragment(b"\x01")  # (escaped elsewhere)
-        head, rest = dumps(d).split(b"\x00")
-        around = (head, *rest.split(b"\x01"))
+        around = _split(d, "figures", "explanation")
         if i < MAX_ITEMS:
             by_item[i] = around
-    return Fragment(b"".join((around[0], dumps([f.to_dict() for f in figs]), around[1], dumps(text), around[2])))
+    return Fragment(b"".join((around[0], b"[", b",".join(figs), b"]", around[1], dumps(text), around[2])))
+
+
+def _figure_template(c, holds: bool | None) -> tuple[bytes, bytes, bytes, str, str]:
+    """A figure's JSON before its value, between value and text, after the text; and its text
+    before and after the value."""
+    d = Figure(c.fact, None, c.op, c.threshold, c.wording, holds, "").to_dict()
+    return (*_split(d, "value", "text"), *figure_text_around(c, holds))
+
+
+def _split(d: dict, first: str, second: str) -> tuple[bytes, bytes, bytes]:
+    """`d`'s JSON before the value of `first`, between it and the value of `second`, and after."""
+    d[first], d[second] = Fragment(b"\x00"), Fragment(b"\x01")  # JSON escapes them everywhere else
+    head, rest = dumps(d).split(b"\x00")
+    return (head, *rest.split(b"\x01"))
 
 
 def obligations(later) -> list:
