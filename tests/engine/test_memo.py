@@ -58,14 +58,24 @@ scenarios = st.fixed_dictionaries({
 })
 
 
+class _NoMemo(dict):
+    def get(self, k, default=None):
+        return default
+
+    def put(self, k, value) -> None:
+        pass
+
+
 def _fresh(scenario: Scenario) -> dict:
-    """The decision with the memo switched off (every item evaluated rule by rule)."""
-    key = classes.key
-    classes.key = lambda plan, facts: None
+    """The decision with the memos switched off (every item evaluated rule by rule)."""
+    book = default_rulebook()
+    rs = book.in_force(scenario.as_of)
+    key, memo = classes.key, rs.item_memo
+    classes.key, rs.item_memo = (lambda plan, facts: None), _NoMemo()
     try:
-        return assess(scenario, default_rulebook()).to_dict()
+        return assess(scenario, book).to_dict()
     finally:
-        classes.key = key
+        classes.key, rs.item_memo = key, memo
 
 
 @settings(max_examples=400, deadline=None)
@@ -125,3 +135,27 @@ def test_numbers_that_are_not_whole_and_unhashable_values():
     assert classes.key(plan, {}) == classes.key(plan, {"count.pi": None})  # not set = unknown
     listed = compile_condition({"item.kind": "general"}, FACT_TYPES, {})
     assert classes.key(classes.plan_for([listed]), {"item.kind": ["not", "hashable"]}) is None
+
+
+plain_values = st.one_of(st.none(), st.booleans(), st.sampled_from(["a", "b"]), st.frozensets(st.sampled_from("xy")))
+numbers = st.one_of(st.none(), st.integers(-5, 200), st.floats(allow_nan=False), st.booleans())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 3), st.lists(st.lists(st.integers(0, 150), min_size=1, max_size=4, unique=True),
+                                   max_size=4), st.data())
+def test_generated_class_function_equals_the_plain_one(n_plain, point_sets, data):
+    """Plan.values is generated per plan for speed: it must give `_slow_values`' class for any facts,
+    set or not (a fact not set at all is unknown)."""
+    plain = tuple(f"p{i}" for i in range(n_plain))
+    numeric = tuple((f"n{i}", tuple(sorted(ps))) for i, ps in enumerate(point_sets))
+    plan = classes.Plan(plain, numeric)
+    facts = {}
+    for name in plain:
+        if data.draw(st.booleans()):
+            facts[name] = data.draw(plain_values)
+    for name, _p in numeric:
+        if data.draw(st.booleans()):
+            facts[name] = data.draw(numbers)
+    assert plan.values(facts) == classes._slow_values(plan, facts)
+    assert plan.numbers(facts) == classes._slow_values(plan, facts)[1]

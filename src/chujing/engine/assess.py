@@ -16,7 +16,7 @@ from datetime import date
 
 from chujing.decision import Decision, ItemDecision, Pathway, Question
 from chujing.engine.context import COUNTERS, PI_NAMES, base_facts, history_facts, is_pi, item_facts
-from chujing.engine.evaluate import PassResult, run_pass, tally_history, window_start
+from chujing.engine.evaluate import PassResult, no_history, run_pass, tally_history, window_start
 from chujing.engine.trace import Later
 from chujing.errors import InputError, RulebookError
 from chujing.facts import Scenario
@@ -45,8 +45,8 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
     items = td["data"]
     facts = [item_facts(base, it) for it in items]
     history = sd["history"]
-    tally = tally_history(history, day, window_start(rs, day), book,
-                          (lambda h: history_facts(base, h)) if history else None)
+    tally = (tally_history(history, day, window_start(rs, day), book, lambda h: history_facts(base, h))
+             if history else no_history(rs, day))
     totals = (td["subjects_total"], td["sensitive_subjects_total"])
     first = run_pass(rs, facts, tally, totals)
 

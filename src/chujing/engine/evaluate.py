@@ -43,7 +43,7 @@ class ItemResult:
     # The rules that gave the item its route: that route's triggers, or the exemptions (sorted).
     decided: tuple[str, ...] = ()
     # The outcome as kept in the memo, shared by every item of the same class: [results, effective,
-    # defeated, route, decided, trace rows or None] (the trace rows are filled by engine/assess.py).
+    # defeated, route, decided, trace rows or None] (the trace rows are filled by engine/trace.py).
     shared: list | None = None
 
 
@@ -60,6 +60,16 @@ def window_start(rs: RuleSet, day: date) -> date | None:
     if rs.counting.rule.window == "since_previous_year_start":
         return date(day.year - 1, 1, 1)
     return date(day.year, 1, 1)
+
+
+def no_history(rs: RuleSet, day: date) -> HistoryTally:
+    """The tally of a scenario without earlier transfers: one per rule set and year, shared, so
+    read only (callers copy its dicts before adding to them)."""
+    key = ("no_history", day.year)  # the window depends on the year alone
+    tally = rs.cache.get(key)
+    if tally is None:
+        tally = rs.cache[key] = HistoryTally(window_start(rs, day))
+    return tally
 
 
 def tally_history(history: list[HistoryEntry], day: date, start: date | None, book, base_for) -> HistoryTally:
@@ -108,18 +118,56 @@ def _excluded_then(h: HistoryEntry, book, facts: dict[str, Any]) -> tuple[Tri, s
     return (None if unknown else False), ""
 
 
+class KindTable:
+    """What a pass needs for items of one data kind under one rule set (built once, kept in
+    `rs.cache`): the class plan of the kind's route rules and the tests that leave an item out of
+    the count. When those tests read only facts the plan compares as they are, the result is
+    memoised by the item's plain values, which the item's class key reuses."""
+
+    __slots__ = ("plan", "plain_of", "tests", "excluded_memo")
+
+    def __init__(self, rs: RuleSet, kind: str) -> None:
+        self.plan = rs.item_key_plan(kind)
+        self.plain_of = self.plan._plain_of
+        self.tests = rs.count_exclusion_tests(kind)
+        tested = set().union(*(r.condition.facts for r in rs.count_exclusions_for(kind)))
+        self.excluded_memo = (classes.Memo(classes.MEMO_SIZE) if tested <= set(self.plan.plain) else None)
+
+
+def kind_table(rs: RuleSet, kind: str) -> KindTable:
+    tables = rs.cache.get("kinds")
+    if tables is None:
+        tables = rs.cache["kinds"] = {}
+    table = tables.get(kind)
+    if table is None:
+        table = tables[kind] = KindTable(rs, kind)
+    return table
+
+
 def run_pass(rs: RuleSet, item_facts: list[dict[str, Any]], tally: HistoryTally,
              totals: tuple[int | None, int | None]) -> PassResult:
     # Phase 1: transfers made under a ground that leaves them out of the count.
-    excluded = [_excluded_now(rs, f) for f in item_facts]
+    tables = rs.cache.get("kinds") or {}
+    rows, excluded = [], []
+    for f in item_facts:
+        kind = f["item.kind"]
+        table = tables.get(kind) or kind_table(rs, kind)
+        try:
+            plain = table.plain_of(f)
+        except KeyError:  # a fact not set at all is unknown, like None
+            plain = tuple(map(f.get, table.plan.plain))
+        exc = _excluded_now(table, plain, f)
+        rows.append((f, kind, table, plain))
+        excluded.append(exc)
     counts = _current_counts(item_facts, excluded, tally, totals)
     # Phase 2: every route rule on every item, with the year's counts.
     out: list[ItemResult] = []
     pi, spi, unsure = counts["pi"], counts["spi"], counts["unsure_groups"]
     by_pop, by_pop_spi, by_mod_spi = (counts["by_population"], counts["by_population_spi"],
                                       counts["by_modality_spi"])
+    memo = rs.item_memo
     overall: str | None = "exempt"
-    for f, exc in zip(item_facts, excluded, strict=True):
+    for (f, kind, table, plain), exc in zip(rows, excluded, strict=True):
         f["count.pi"] = pi
         f["count.spi"] = spi
         pop, mod = f["item.population"], f["item.modality"]
@@ -129,18 +177,48 @@ def run_pass(rs: RuleSet, item_facts: list[dict[str, Any]], tally: HistoryTally,
         else:  # no group, or an item of the group has an unknown number of people: unknown
             f["count.population"] = f["count.population_spi"] = None
         f["count.modality_spi"] = by_mod_spi.get(mod, 0) if mod and mod not in unsure else None
-        res = _decide_item(rs, f["item.kind"], f, exc)
-        out.append(res)
-        if res.route is None:
+        # The item's class (rulebook/classes.py): items of one class share one outcome, which
+        # callers must not change.
+        k = (kind, (plain, table.plan.numbers(f)))
+        try:
+            hit = memo.get(k)
+        except TypeError:  # a value that cannot be hashed: decide without the memo
+            hit, k = None, None
+        if hit is None:
+            hit = _decide_item_uncached(rs, kind, f)
+            if k is not None:
+                memo.put(k, hit)
+        route = hit[3]
+        out.append(ItemResult(f, hit[0], hit[1], hit[2], exc, route, hit[4], hit))
+        if route is None:
             overall = None
-        elif overall is not None and ROUTE_ORDER[res.route] > ROUTE_ORDER[overall]:
-            overall = res.route
+        elif overall is not None and ROUTE_ORDER[route] > ROUTE_ORDER[overall]:
+            overall = route
     return PassResult(out, counts, overall)
 
 
-def _excluded_now(rs: RuleSet, facts: dict[str, Any]) -> Tri:
+_UNSET = object()
+
+
+def _excluded_now(table: KindTable, plain: tuple, facts: dict[str, Any]) -> Tri:
+    if not table.tests:
+        return False
+    memo = table.excluded_memo
+    if memo is None:
+        return _exclusion_tests(table.tests, facts)
+    try:
+        v = memo.get(plain, _UNSET)
+    except TypeError:  # a value that cannot be hashed
+        return _exclusion_tests(table.tests, facts)
+    if v is _UNSET:
+        v = _exclusion_tests(table.tests, facts)
+        memo.put(plain, v)
+    return v
+
+
+def _exclusion_tests(tests: tuple, facts: dict[str, Any]) -> Tri:
     unknown = False
-    for evaluate in rs.count_exclusion_tests(facts["item.kind"]):
+    for evaluate in tests:
         v = evaluate(facts)
         if v is True:
             return True
@@ -205,22 +283,6 @@ def _current_counts(item_facts: list[dict[str, Any]], excluded: list[Tri], tally
         "by_modality_spi": by_mod_spi,
         "unsure_groups": unsure_groups,
     }
-
-
-def _decide_item(rs: RuleSet, kind: str, facts: dict[str, Any], excluded: Tri) -> ItemResult:
-    """Decide one item, or take the outcome of an item of the same class (rulebook/classes.py):
-    the results are shared and must not be changed by callers."""
-    k = (kind, classes.values_of(rs.item_key_plan(kind), facts))
-    try:
-        hit = rs.item_memo.get(k)
-    except TypeError:  # a value that cannot be hashed: decide without the memo
-        hit, k = None, None
-    if hit is None:
-        hit = _decide_item_uncached(rs, kind, facts)
-        if k is not None:
-            rs.item_memo.put(k, hit)
-    results, effective, defeated, route, decided, _trace = hit
-    return ItemResult(facts, results, effective, defeated, excluded, route, decided, hit)
 
 
 def _decide_item_uncached(rs: RuleSet, kind: str, facts: dict[str, Any]) -> tuple:

@@ -17,14 +17,18 @@ class Plan:
     """The facts compared as they are, and each numeric fact with the points where a test on it
     turns (every test is "v >= p" for one point p)."""
 
-    __slots__ = ("plain", "numeric", "_plain_of", "_numbers_of", "_points")
+    __slots__ = ("plain", "numeric", "_plain_of", "_points", "values", "numbers")
 
     def __init__(self, plain: tuple[str, ...], numeric: tuple[tuple[str, tuple[int, ...]], ...]) -> None:
         self.plain = plain
         self.numeric = numeric
         self._plain_of = _getter(plain)
-        self._numbers_of = _getter(tuple(f for f, _p in numeric))
         self._points = tuple(p for _f, p in numeric)
+        self.values = _values_function(self)
+        self.numbers = _numbers_function(self)
+
+    def __reduce__(self):  # the generated function is rebuilt, not pickled
+        return Plan, (self.plain, self.numeric)
 
 
 def _getter(names: tuple[str, ...]):
@@ -63,16 +67,44 @@ def key(plan: Plan, facts: dict[str, Any]) -> tuple | None:
 
 def values_of(plan: Plan, facts: dict[str, Any]) -> tuple:
     """The class of `facts` under `plan`, not checked for hashing (a memo lookup does that)."""
-    try:
-        values = plan._plain_of(facts)
-        numbers = plan._numbers_of(facts)
-    except KeyError:  # a fact not set at all is unknown, like None
-        values = tuple(map(facts.get, plan.plain))
-        numbers = tuple(facts.get(f) for f, _p in plan.numeric)
+    return plan.values(facts)
+
+
+def _slow_values(plan: Plan, facts: dict[str, Any]) -> tuple:
+    """The class, written plainly: the reference for the generated function, and the path taken
+    when a fact is not set at all (unknown, like None)."""
+    values = tuple(map(facts.get, plan.plain))
+    numbers = tuple(facts.get(f) for f, _p in plan.numeric)
     # Whole numbers fall between points; anything else is kept as it is, in a tuple so that a
     # float never equals a class number.
     return (values, tuple([bisect_right(p, v) if v.__class__ is int else (v,)
                            for p, v in zip(plan._points, numbers, strict=True)]))
+
+
+def _values_function(plan: Plan):
+    """`_slow_values` for this plan as one generated function, the numeric tests written out:
+    it runs for every data item of every decision, and a loop costs more than its work."""
+    lines = ["def values(facts):", "    try:", "        plain = plain_of(facts)"]
+    lines += [f"        v{i} = facts[{fact!r}]" for i, (fact, _p) in enumerate(plan.numeric)]
+    lines += ["    except KeyError:", "        return slow(plan, facts)",
+              "    return (plain, (" + "".join(f"b(P{i}, v{i}) if v{i}.__class__ is int else (v{i},), "
+                                            for i in range(len(plan.numeric))) + "))"]
+    scope = {"plain_of": plan._plain_of, "slow": _slow_values, "plan": plan, "b": bisect_right,
+             **{f"P{i}": p for i, p in enumerate(plan._points)}}
+    exec("\n".join(lines), scope)  # noqa: S102 - source built above from fact names (repr) only
+    return scope["values"]
+
+
+def _numbers_function(plan: Plan):
+    """The numeric half of `values` (its second element), for callers that read the plain facts
+    before the numbers are set (engine/evaluate.py)."""
+    lines = ["def numbers(facts):", "    get = facts.get"]
+    lines += [f"    v{i} = get({fact!r})" for i, (fact, _p) in enumerate(plan.numeric)]
+    lines += ["    return (" + "".join(f"b(P{i}, v{i}) if v{i}.__class__ is int else (v{i},), "
+                                   for i in range(len(plan.numeric))) + ")"]
+    scope = {"b": bisect_right, **{f"P{i}": p for i, p in enumerate(plan._points)}}
+    exec("\n".join(lines), scope)  # noqa: S102 - as above
+    return scope["numbers"]
 
 
 # Classes kept per memo and rule set (a few kB each). 100,000 generated scenarios make ~2,100
