@@ -183,7 +183,7 @@ class Decision:
     as_of: date
     rulebook_version: str
     rulebook_hash: str
-    items: list[ItemDecision]
+    _items: list[ItemDecision] | None  # None: written by `_later` on first use (see `items`)
     possible_pathways: list[str] = field(default_factory=list)
     scenario_hash: str | None = None
     # Everything else is written on first use by `_later` (the engine's, with `summary()`,
@@ -205,6 +205,12 @@ class Decision:
             value = getattr(self._later, name[1:])()
             setattr(self, name, value)
         return value
+
+    @property
+    def items(self) -> list[ItemDecision]:
+        if self._items is None:
+            self._items = self._later.item_decisions
+        return self._items
 
     @property
     def risks(self) -> list[Risk]:

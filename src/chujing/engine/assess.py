@@ -14,8 +14,8 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
-from chujing.decision import Decision, ItemDecision, Pathway, Question
-from chujing.engine.context import COUNTERS, PI_NAMES, base_facts, history_facts, is_pi, item_facts
+from chujing.decision import Decision, Pathway, Question
+from chujing.engine.context import COUNTERS, base_facts, history_facts, is_pi, item_facts
 from chujing.engine.evaluate import PassResult, no_history, run_pass, tally_history, window_start
 from chujing.engine.trace import Later
 from chujing.errors import InputError, RulebookError
@@ -42,8 +42,7 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
         raise RulebookError(f"no regime in the rulebook covers {day} "
                             f"(it starts on {book.coverage_start()})")
     base = base_facts(scenario)
-    items = td["data"]
-    facts = [item_facts(base, it) for it in items]
+    facts = [item_facts(base, it) for it in td["data"]]
     history = sd["history"]
     tally = (tally_history(history, day, window_start(rs, day), book, lambda h: history_facts(base, h))
              if history else no_history(rs, day))
@@ -61,31 +60,11 @@ def assess(scenario: Scenario, rulebook: Rulebook | None = None, *, as_of: date 
         overall, resolved = first.overall, None
     pathway = _PATHWAYS[overall]
 
-    item_decisions = _item_decisions(items, first, rs)
-    if resolved:
-        for i, (route, decided) in resolved.items():
-            item_decisions[i].route = route
-            item_decisions[i].decided_by = decided
-    return Decision(pathway, day, book.version, book.hash, item_decisions,
+    return Decision(pathway, day, book.version, book.hash, None,
                     possible if len(possible) > 1 else [], None,
-                    Later(book, rs, day, scenario, base, tally, first, overall, pathway, item_decisions,
-                           questions, possible, notes))
+                    Later(book, rs, day, scenario, base, tally, first, overall, pathway, resolved,
+                          questions, possible, notes))
 
-
-
-def _item_decisions(items, first: PassResult, rs: RuleSet) -> list[ItemDecision]:
-    out = []
-    for i, (it, res) in enumerate(zip(items, first.items, strict=True)):
-        f = res.facts
-        kind = f["item.kind"]
-        excluded = res.excluded
-        counted = None if excluded is None else (not excluded and kind in PI_NAMES)
-        out.append(ItemDecision(i, it.__dict__["name"], kind, f["item.subjects"], res.route or "needs_information",
-                                counted, list(res.decided)))
-    return out
-
-
-# --- unknown facts ---------------------------------------------------------------------------
 
 def _unknown_keys(book: Rulebook, rs: RuleSet, first: PassResult, items) -> dict[tuple, tuple]:
     """Each unknown fact that a still-open rule depends on, with the values it could take."""

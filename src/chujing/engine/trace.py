@@ -32,15 +32,23 @@ class Later:
     """What a decision writes on first use, from the same inputs (see Decision)."""
 
     __slots__ = ("book", "rs", "day", "scenario", "base", "tally", "first", "overall", "pathway",
-                 "item_decisions", "route_questions", "possible", "notes", "_around", "_dfacts")
+                 "resolved", "route_questions", "possible", "notes", "_around", "_dfacts", "_items")
 
-    def __init__(self, book, rs, day, scenario, base, tally, first, overall, pathway, item_decisions,
+    def __init__(self, book, rs, day, scenario, base, tally, first, overall, pathway, resolved,
                  route_questions, possible, notes) -> None:
         self.book, self.rs, self.day, self.scenario, self.base = book, rs, day, scenario, base
         self.tally, self.first, self.overall, self.pathway = tally, first, overall, pathway
-        self.item_decisions, self.route_questions = item_decisions, route_questions
+        self.resolved, self.route_questions = resolved, route_questions
         self.possible, self.notes = possible, notes
-        self._around = self._dfacts = None
+        self._around = self._dfacts = self._items = None
+
+    @property
+    def item_decisions(self) -> list[ItemDecision]:
+        """Each item's route and the rules that decided it (Decision.items), written on first use."""
+        if self._items is None:
+            self._items = item_decisions(self.scenario.__dict__["transfer"].__dict__["data"], self.first,
+                                         self.resolved)
+        return self._items
 
     def decision_facts(self) -> dict[str, Any]:
         if self._dfacts is None:
@@ -101,6 +109,21 @@ class Later:
         from chujing.engine.trace_json import parts
 
         return parts(self)
+
+
+def item_decisions(items, first: PassResult, resolved: dict | None) -> list[ItemDecision]:
+    """`resolved`: items whose route the missing facts cannot change (assess.py), with the route and
+    every rule that decided it in some case."""
+    out = []
+    for i, (it, res) in enumerate(zip(items, first.items, strict=True)):
+        f = res.facts
+        kind = f["item.kind"]
+        excluded = res.excluded
+        counted = None if excluded is None else (not excluded and kind in PI_NAMES)
+        route, decided = resolved[i] if resolved and i in resolved else (res.route or "needs_information",
+                                                                         list(res.decided))
+        out.append(ItemDecision(i, it.__dict__["name"], kind, f["item.subjects"], route, counted, decided))
+    return out
 
 
 def _findings(book: Rulebook, rs: RuleSet, day: date, first: PassResult) -> list[Finding]:
