@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -119,6 +120,8 @@ _TOKENS = st.sampled_from([
     # words of the keyword, name and address passes (the kernel's prefilter flags)
     "患者", "王", "欧阳", "伟", "先生", "说", "和", "确诊", "DNA", "卡号", "省", "市", "区", "路", "号",
     "自治", "北京市朝阳区建国路", "12",
+    # the name kernel's pieces: role gaps, clause starts, pair joiners and ends, compounds
+    "客户", "是", "为", "来电", "表示", "一起", "、", "刘桂英", "欧阳娜", "；", "?", "\t", "高血压",
 ])
 
 
@@ -156,3 +159,51 @@ def test_repeated_candidates_are_validated_once_with_the_same_findings():
             f"{name}和{rng.choice(people)[0]}一起来访", "客户满意", "明天说"]))
     found = check(texts)
     assert (found["detector"] == "cn_person_name").sum() > 1024
+
+
+def _name_sentences(rng: random.Random, count: int) -> list[str]:
+    """Names next to every kind of cue, pairs, and the traps of the name pass."""
+    from chujing.scan.detectors import person_name as pn
+
+    given = pn.GIVEN_CHARS
+    surnames = pn.COMPOUND + pn.SINGLE[:80] + ["和", "同", "都"]  # with the text stop-list
+
+    def name() -> str:
+        return rng.choice(surnames) + "".join(
+            rng.choice(given + "天说明高马上来") for _ in range(rng.randint(0, 3)))
+
+    words = (list(pn.ROLES) + list(pn.HONORIFICS) + list(pn.REPORTING) + list(pn.SAYS_WORDS)
+             + list(pn.AFTER_ROLE_WORDS) + list(pn.PAIR_END_WORDS) + list(pn.PAIR_WORDS)
+             + list(pn.CLAUSE_PUNCT) + list(pn.ROLE_GAP)
+             + ["高血压", "马上", "白云和蓝天", "明天说", " ", "\t", "\u3000", "·", "A", "1", "𠀀",
+                "㐀", "\u9fff", "，", "。", "的", "是", "为", ""])
+    texts = []
+    for _ in range(count):
+        parts = [rng.choice(words) if rng.random() < 0.6 else name()
+                 for _ in range(rng.randint(1, 9))]
+        texts.append("".join(parts))
+    return texts
+
+
+def test_name_kernel_on_generated_names_and_traps():
+    rng = random.Random(21)
+    found = check(_name_sentences(rng, 6000))
+    check(_name_sentences(rng, 2000), fold=False)
+    assert (found["detector"] == "cn_person_name").sum() > 500
+
+
+def test_name_kernel_on_the_accuracy_corpus():
+    from tests.scan.corpus import CorpusMaker
+
+    found = check([r.text for r in CorpusMaker(5).records(3000)])
+    assert (found["detector"] == "cn_person_name").sum() > 300
+
+
+def test_name_kernel_defers_characters_beyond_the_table():
+    from chujing.scan.fast.text import find_names, text_buffers
+
+    texts = pl.Series(["客户王伟来电𠀀", "客户王伟来电"], dtype=pl.Utf8)
+    deferred, cells, values = find_names(texts, np.full(2, 2, dtype=np.uint8), 1,
+                                         text_buffers(texts))
+    assert deferred.tolist() == [0] and cells.tolist() == [1] and values.to_list() == ["王伟"]
+    check(texts.to_list())

@@ -167,17 +167,40 @@ def _identifiers(rows: pl.Series, texts: pl.Series, kernel) -> list[pl.DataFrame
     return found
 
 
+def _names(rows: pl.Series, texts: pl.Series, flags, bit: int, buffers) -> list[pl.DataFrame]:
+    """The name pass by the name kernel, with the regex pass on the cells it defers."""
+    from chujing.scan.fast.text import find_names
+
+    deferred, cells, values = find_names(texts, flags, bit, buffers)
+    parts = []
+    if deferred.size:  # by position in `texts`, mapped to rows below
+        where = pl.Series(deferred, dtype=pl.UInt32)
+        candidates = _candidates(where, texts.gather(where), PASSES[bit])
+        if candidates.height:
+            parts = _validate(candidates, PASSES[bit].detectors, dedupe=True)
+    if cells.size:
+        parts.append(pl.DataFrame({"row": pl.Series(cells, dtype=pl.UInt32),
+                                   "detector": pl.repeat(NAME.id, cells.size, dtype=pl.Utf8,
+                                                         eager=True),
+                                   "value": values}))
+    if not parts:
+        return []
+    frame = pl.concat(parts).sort("row", maintain_order=True) if len(parts) > 1 else parts[0]
+    return [frame.with_columns(row=rows.gather(frame["row"]))]
+
+
 def detect_in_text(rows: pl.Series, texts: pl.Series, *, fast: bool = True) -> pl.DataFrame:
     """Findings (row, detector, value) in free-text cells; `value` is the normalised form.
 
-    `fast=False` runs the regex pass on every cell: the reference the byte kernel is tested
+    `fast=False` runs the regex passes on every cell: the reference the kernels are tested
     and benchmarked against.
     """
-    kernel = flags = None
+    kernel = flags = buffers = None
     if fast:
-        from chujing.scan.fast.text import scan_text
+        from chujing.scan.fast.text import scan_text, text_buffers
 
-        scanned = scan_text(texts, WORD_GROUPS)
+        buffers = text_buffers(texts)
+        scanned = scan_text(texts, WORD_GROUPS, buffers) if buffers is not None else None
         if scanned is not None:
             kernel, flags = scanned
     if flags is None:
@@ -187,6 +210,9 @@ def detect_in_text(rows: pl.Series, texts: pl.Series, *, fast: bool = True) -> p
         found = [_keywords(rows.filter(where), texts.filter(where))]
     found.extend(_identifiers(rows, texts, kernel))
     for bit, text_pass in enumerate(PASSES[1:], start=1):
+        if flags is not None and text_pass.detectors == (NAME,):
+            found.extend(_names(rows, texts, flags, bit, buffers))
+            continue
         keep = None
         if flags is not None and text_pass.prefilter_words and not text_pass.prefilter_regex:
             keep = pl.Series((flags >> bit) & 1, dtype=pl.Boolean)

@@ -20,8 +20,8 @@ SINGLE = [s for s in SURNAMES if len(s) == 1]
 # Surnames that are far more often function words in running text.
 _TEXT_STOP = set("和于向由但那都同")
 _SURNAME_RE = "(?:" + "|".join(COMPOUND) + "|[" + "".join(SINGLE) + "])"
-_TEXT_SURNAME_RE = "(?:" + "|".join(COMPOUND) + "|[" + "".join(
-    s for s in SINGLE if s not in _TEXT_STOP) + "])"
+TEXT_SINGLE = [s for s in SINGLE if s not in _TEXT_STOP]
+_TEXT_SURNAME_RE = "(?:" + "|".join(COMPOUND) + "|[" + "".join(TEXT_SINGLE) + "])"
 _HAN = r"\p{Han}"
 NAME_VALUE = rf"^{_SURNAME_RE}{_HAN}{{1,2}}$|^{_HAN}{{1,6}}·{_HAN}{{1,8}}$"
 
@@ -35,16 +35,23 @@ REPORTING = ("来电", "反映", "表示", "投诉", "致电", "来访", "到店
              "本人", "的手机", "的电话", "的身份证", "的地址", "的银行卡")
 CUE_WORDS = ROLES + HONORIFICS + REPORTING + ("说", "称", "认为", "要求", "提出")
 
-_ROLE = "(?:" + "|".join(sorted(ROLES, key=len, reverse=True)) + r")[\s:：是为]{0,2}"
-_STRICT = "(?:" + "|".join(sorted(HONORIFICS + REPORTING, key=len, reverse=True)) + ")"
+ROLE_GAP = ":：是为"  # with whitespace, up to two between a role word and the name
+# Alternations try their words in this order (longest first): the free-text kernel does too.
+ROLE_ORDER = tuple(sorted(ROLES, key=len, reverse=True))
+STRICT_ORDER = tuple(sorted(HONORIFICS + REPORTING, key=len, reverse=True))
+_ROLE = "(?:" + "|".join(ROLE_ORDER) + rf")[\s{ROLE_GAP}]{{0,2}}"
+_STRICT = "(?:" + "|".join(STRICT_ORDER) + ")"
 # After a role word, a name may also end at punctuation or a common verb.
-_AFTER_ROLE = (_STRICT[:-1] + r"|说|称|于|已|在|到|来|去|将|和|与|签|的|等|今|明|昨|也|"
-               r"[^\p{Han}]|$)")
+AFTER_ROLE_WORDS = ("说", "称", "于", "已", "在", "到", "来", "去", "将", "和", "与", "签", "的", "等",
+                    "今", "明", "昨", "也")
+_AFTER_ROLE = (_STRICT[:-1] + "|" + "|".join(AFTER_ROLE_WORDS) + r"|[^\p{Han}]|$)")
 
 # A clause that opens with a name and a reporting verb (林东说…, 王芳称…). Only at the start of
 # a cell or clause: inside a clause the same shape is mostly a word (明天说).
-_CLAUSE_START = r"(?:^|[，。；！？,;!?\s])"
-_SAYS = r"(?:说|称|表示|认为|要求|提出)"
+CLAUSE_PUNCT = "，。；！？,;!?"  # with whitespace
+_CLAUSE_START = rf"(?:^|[{CLAUSE_PUNCT}\s])"
+SAYS_WORDS = ("说", "称", "表示", "认为", "要求", "提出")
+_SAYS = "(?:" + "|".join(SAYS_WORDS) + ")"
 
 # Free-text alternatives: a role word then the name, the name then an honorific/verb, or a
 # clause opening with the name and a reporting verb.
@@ -55,10 +62,12 @@ TEXT_PATTERN = (rf"{_ROLE}{_TEXT_SURNAME_RE}{_HAN}{{1,2}}?{_AFTER_ROLE}"
 # given-name characters, the pair opening a clause and followed by its continuation.
 GIVEN_CHARS = "".join(row[0] for row in read_table("cn_given_name_chars.dat"))
 _GIVEN_NAME = rf"{_TEXT_SURNAME_RE}[{GIVEN_CHARS}]{{1,2}}"
-_JOINED_BY = r"(?:和|与|、|跟|及|同)"
-_PAIR_END = r"(?:一起|一同|都|均|共同|分别|同时|两人|二人|俩|也|是|在|已|将|于|[^\p{Han}]|$)"
-PAIR_PATTERN = rf"{_CLAUSE_START}{_GIVEN_NAME}{_JOINED_BY}{_GIVEN_NAME}{_PAIR_END}"
 PAIR_WORDS = ("和", "与", "、", "跟", "及", "同")
+_JOINED_BY = "(?:" + "|".join(PAIR_WORDS) + ")"
+PAIR_END_WORDS = ("一起", "一同", "都", "均", "共同", "分别", "同时", "两人", "二人", "俩", "也", "是", "在",
+                  "已", "将", "于")
+_PAIR_END = "(?:" + "|".join(PAIR_END_WORDS) + r"|[^\p{Han}]|$)"
+PAIR_PATTERN = rf"{_CLAUSE_START}{_GIVEN_NAME}{_JOINED_BY}{_GIVEN_NAME}{_PAIR_END}"
 PAIR_SEPARATOR = "\x1f"  # a pair's two names in one value, split by the text pass
 TEXT_PATTERN = rf"{PAIR_PATTERN}|{TEXT_PATTERN}"
 _EXTRACT_PAIR = (rf"^{_CLAUSE_START}({_GIVEN_NAME}){_JOINED_BY}({_GIVEN_NAME}){_PAIR_END}$")

@@ -132,3 +132,98 @@ def _word_table(groups: tuple[tuple[str, ...], ...]):
     bits = np.array([bits_of[word] for word in ordered], dtype=np.uint8)
     first_bits = np.packbits(first_count > 0, bitorder="little")  # 8 KB: stays in L1
     return first_bits, first_start, first_count, table, lengths, bits
+
+
+@cache
+def _name_kernel():
+    try:
+        from chujing.scan.fast import text_names
+    except ImportError:  # pragma: no cover - numba is a dependency
+        return None
+    return text_names
+
+
+@cache
+def _name_table() -> np.ndarray:
+    """The name kernel's table (layout in `text_names`): character bits per BMP code point
+    (`\\p{Han}` and `\\s` asked of the regex engine itself), the compound surnames and the
+    word lists, each word list in its pattern's order."""
+    from chujing.scan.detectors import person_name as pn
+
+    k = _name_kernel()
+    codes = np.array([cp for cp in range(0x10000) if not 0xD800 <= cp < 0xE000])
+    chars = pl.Series([chr(cp) for cp in codes], dtype=pl.Utf8)
+    props = np.zeros(0x10000, dtype=np.int32)
+    props[codes[chars.str.contains(r"^\p{Han}$").to_numpy()]] |= k.HAN
+    props[codes[chars.str.contains(r"^\s$").to_numpy()]] |= k.SPACE
+    after = pn.STRICT_ORDER + pn.AFTER_ROLE_WORDS
+    lists = {k.ROLES: pn.ROLE_ORDER, k.STRICT: pn.STRICT_ORDER, k.AFTER: after,
+             k.SAYS: pn.SAYS_WORDS, k.PAIR_END: pn.PAIR_END_WORDS}
+    for chars_of, bit in ((pn.TEXT_SINGLE, k.SURNAME), (pn.GIVEN_CHARS, k.GIVEN),
+                          (pn.CLAUSE_PUNCT, k.CLAUSE), (pn.ROLE_GAP, k.GAP),
+                          (pn.PAIR_WORDS, k.JOIN),
+                          ([w[0] for w in pn.COMPOUND], k.COMPOUND_FIRST),
+                          ([w[0] for w in pn.ROLE_ORDER], k.ROLE_FIRST),
+                          ([w[0] for w in pn.STRICT_ORDER], k.STRICT_FIRST),
+                          ([w[0] for w in after], k.AFTER_FIRST),
+                          ([w[0] for w in pn.SAYS_WORDS], k.SAYS_FIRST),
+                          ([w[0] for w in pn.PAIR_END_WORDS], k.PAIR_END_FIRST)):
+        for ch in chars_of:
+            assert len(ch) == 1, ch  # one character each: a character class
+            props[ord(ch)] |= bit
+    assert {len(w) for w in pn.COMPOUND} == {2}  # the kernel's compounds are two characters
+    firsts = sorted({w[0] for words in lists.values() for w in words})
+    slots = np.zeros(0x10000, dtype=np.int32)
+    slots[[ord(ch) for ch in firsts]] = np.arange(len(firsts))
+    header = np.zeros(k.HEADER, dtype=np.int32)
+    parts = [header, props, slots,
+             np.array([ord(ch) for w in pn.COMPOUND for ch in w], dtype=np.int32)]
+    header[k.SLOTS] = k.HEADER + props.size
+    header[k.COMPOUNDS] = header[k.SLOTS] + slots.size
+    header[k.N_COMPOUNDS] = len(pn.COMPOUND)
+    at = header[k.COMPOUNDS] + parts[-1].size
+    for entry, words in lists.items():
+        # rows grouped by first character (its slot), in list order within a group
+        order = sorted(words, key=lambda w: slots[ord(w[0])])  # stable
+        index = np.zeros(len(firsts) + 1, dtype=np.int32)
+        rows = np.zeros((len(words), k.WIDTH), dtype=np.int32)
+        for row, word in enumerate(order):
+            assert len(word) < k.WIDTH
+            rows[row, 0] = len(word)
+            rows[row, 1:1 + len(word)] = [ord(ch) for ch in word]
+            index[slots[ord(word[0])] + 1] = row + 1
+        np.maximum.accumulate(index, out=index)
+        header[entry], header[entry + 1] = at, at + index.size
+        parts += [index, rows.ravel()]
+        at += index.size + rows.size
+    return np.concatenate(parts)
+
+
+def find_names(texts: pl.Series, flags: np.ndarray, bit: int,
+               buffers: Buffers) -> tuple[np.ndarray, np.ndarray, pl.Series] | None:
+    """Names in the cells with word bit `bit` (`scan_text`'s flags): the positions of the cells
+    deferred to the regex pass, and per name its cell's position and the name. None without
+    numba."""
+    import pyarrow as pa
+
+    k = _name_kernel()
+    if k is None:
+        return None
+    n = len(texts)
+    lengths = buffers[0][0::4][:n].astype(np.int64)
+    total = int(lengths[(flags & (1 << bit)) != 0].sum())
+    work = k.empty_work(int(lengths.max()) if n else 0)
+    status = np.empty(n, dtype=np.uint8)
+    capacity = total // 2 + 64  # a name is two or more characters of a flagged cell
+    out_cell = np.empty(capacity, dtype=np.int64)
+    offsets = np.zeros(capacity + 1, dtype=np.int32)
+    values = np.empty(total + 16, dtype=np.uint8)
+    count = np.zeros(1, dtype=np.int64)
+    k.names(*buffers, flags, 1 << bit, *work, _name_table(), status, out_cell, offsets,
+            values, count)
+    found = int(count[0])
+    strings = pa.Array.from_buffers(
+        pa.string(), found,
+        [None, pa.py_buffer(offsets[:found + 1].copy()), pa.py_buffer(values[:offsets[found]])])
+    return (np.flatnonzero(status == k.DEFER), out_cell[:found],
+            pl.Series("value", strings, dtype=pl.Utf8))
