@@ -12,7 +12,8 @@ bearer token and a scenario. Modes:
             cache holds, so the engine runs on every request;
   repeat  — 24 fixed bodies: after the first round every answer comes from the decision cache
             (HTTP, token check and cache alone).
-Reports requests/s, p50/p90/p99 latency and errors, with the machine's load average.
+Reports requests/s, p50/p90/p99 latency and errors, with the machine's load average, and first
+the CPU a distinct answer costs in process (no HTTP), which tells the engine's share from the server's.
 Target (issue 7): p99 < 50 ms, no errors. Loopback only; bounded in time; the server is stopped
 at the end.
 """
@@ -233,6 +234,36 @@ def bench_server(server: str, args, modes: list[str], path: str) -> dict:
     return results
 
 
+def in_process(detail: str, n: int = 2000) -> float:
+    """CPU µs per distinct answer without HTTP: validation, the engine and the JSON the handler
+    writes (`assess_fast.answer` on bodies shaped like the *unique* mode's), best of 4 rounds."""
+    import random
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from chujing.rulebook import default_rulebook
+    from chujing.web.assess_fast import Options, answer
+    from chujing.web.services import DecisionCache
+
+    class Web:  # what answer() reads: the rulebook and a decision cache
+        book = default_rulebook()
+        cache = DecisionCache(0)
+
+    rnd = random.Random(1)
+    texts = [json.dumps(t, ensure_ascii=False) for t in TEMPLATES]
+    bodies = [texts[i % 2].replace('"@A@"', str(rnd.randint(0, 2_000_000)))
+              .replace('"@B@"', str(rnd.randint(0, 20_000))).encode() for i in range(n * 5)]
+    opts = Options(detail=detail)
+    for b in bodies[:n]:  # warm: the rule set, its memos and classes
+        assert answer(Web, b, opts)[0] == 200
+    best = float("inf")
+    for r in range(1, 5):
+        t = time.process_time()
+        for b in bodies[r * n:(r + 1) * n]:
+            answer(Web, b, opts)
+        best = min(best, (time.process_time() - t) / n)
+    return best * 1e6
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--duration", type=int, default=30)
@@ -256,6 +287,9 @@ def main() -> None:
     print(f"POST {path}: wrk -t{args.threads} -c{args.connections} -d{args.duration}s on loopback; "
           f"{args.workers} worker(s); cores: {os.cpu_count()}; load average {load_average()}; "
           f"target p99 < 50 ms with no errors", flush=True)
+    if "unique" in modes:
+        print(f"in process (no HTTP): {in_process(args.detail):,.0f} µs CPU per distinct {args.detail} answer "
+              "(validation, engine, JSON; best of 4 rounds of 2,000)", flush=True)
     results = {server: bench_server(server, args, modes, path) for server in servers}
     if not results:
         raise SystemExit("no server to measure")

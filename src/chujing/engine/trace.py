@@ -384,14 +384,14 @@ def _headroom(book: Rulebook, rs: RuleSet, base, first: PassResult, route: str |
     floor = ROUTE_ORDER.get(route, -1) if route else -1
     contexts = [(res.facts, res.facts["item.kind"]) for res in first.items]
     counts = first.counts
+    cands, plan, memo, blank = _headroom_table(rs)
     for kind in ("personal_information", "sensitive_personal_information"):
-        f = dict(base)
-        f.update({"item.kind": kind, "transfer.grounds": frozenset(), "item.categories": frozenset(),
-                  "item.fields": frozenset(), "count.pi": counts["pi"], "count.spi": counts["spi"],
-                  "count.population": None, "count.population_spi": None,
-                  "count.modality_spi": None})
+        # `blank`: every fact the plan reads, unknown (as if unset), so that its class is read directly.
+        f = {**blank, **base, "item.kind": kind, "transfer.grounds": frozenset(),
+             "item.categories": frozenset(), "item.fields": frozenset(), "count.pi": counts["pi"],
+             "count.spi": counts["spi"], "count.population": None, "count.population_spi": None,
+             "count.modality_spi": None}
         contexts.append((f, kind))
-    cands, plan, memo = _headroom_table(rs)
     passing = []
     for f, kind in contexts:
         k = classes.key(plan, f)
@@ -446,14 +446,16 @@ def _picks(rs: RuleSet, cands: list, floor: int, passing: list[frozenset]) -> li
     return picks
 
 
-def _headroom_table(rs: RuleSet) -> tuple[list, classes.Plan, classes.Memo]:
-    """Each trigger's not-yet-crossed counter tests, what tells their contexts apart, and a memo."""
+def _headroom_table(rs: RuleSet) -> tuple[list, classes.Plan, classes.Memo, dict]:
+    """Each trigger's not-yet-crossed counter tests, what tells their contexts apart, a memo, and
+    the plan's facts unset (None, which conditions read as an unset fact)."""
     table = rs.cache.get("headroom")
     if table is None:
         cands = [(r, cmp) for r in rs.triggers for cmp in r.condition.comparisons
                  if cmp.fact in COUNTERS and cmp.op in ("at_least", "more_than")]
-        table = rs.cache["headroom"] = (cands, classes.plan_for(r.condition for r in rs.triggers),
-                                        classes.Memo(classes.MEMO_SIZE))
+        plan = classes.plan_for(r.condition for r in rs.triggers)
+        blank = dict.fromkeys((*plan.plain, *(f for f, _p in plan.numeric)))
+        table = rs.cache["headroom"] = (cands, plan, classes.Memo(classes.MEMO_SIZE), blank)
     return table
 
 
