@@ -129,24 +129,75 @@ def as_text(frame: pl.DataFrame) -> pl.DataFrame:
 
 # --- Parquet ---------------------------------------------------------------------------------
 
+PARQUET_CHUNK_BYTES = 128 << 20  # decoded per collect (uncompressed size), cut into batches
+PARQUET_PREFETCH = True  # decode the next chunk on a reader thread while this one is scanned
+
+
+def _parquet_chunks(meta, batch_rows: int) -> Iterator[tuple[int, int]]:
+    """(offset, rows) decoded per collect: consecutive whole row groups up to
+    PARQUET_CHUNK_BYTES, a larger group in batch-sized multiples that fit. Each collect has a
+    fixed cost (100k-row slices read the 10M-row file 1.7x slower than whole groups); a chunk
+    of ~128 MB decodes with ~0.4 GB of working memory."""
+    offset, rows, size = 0, 0, 0  # whole row groups pending
+    for index in range(meta.num_row_groups):
+        group = meta.row_group(index)
+        group_rows, group_size = group.num_rows, max(1, group.total_byte_size)
+        if rows and size + group_size > PARQUET_CHUNK_BYTES:
+            yield offset, rows
+            offset, rows, size = offset + rows, 0, 0
+        if group_size <= PARQUET_CHUNK_BYTES:
+            rows, size = rows + group_rows, size + group_size
+            continue
+        step = max(batch_rows, group_rows * PARQUET_CHUNK_BYTES // group_size
+                   // batch_rows * batch_rows)
+        for start in range(0, group_rows, step):
+            yield offset + start, min(step, group_rows - start)
+        offset += group_rows
+    if rows:
+        yield offset, rows
+
+
 def _parquet(source: SourceFile, *, batch_rows: int, **_: object) -> Iterator[pl.DataFrame]:
+    from concurrent.futures import ThreadPoolExecutor
+
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     path = source.path
     try:
-        # One slice of rows per collect: Polars decodes only the pages the slice needs, so a
-        # batch costs less time and memory than pyarrow's row-group iterator (which decodes
-        # whole row groups, then needs a copy into Polars' string views). collect_batches
-        # would run ahead of a slow consumer: it held the whole 10M-row file (3.4 GB).
-        total = pq.ParquetFile(path).metadata.num_rows
+        # Chunks of row groups decode in one collect (Polars releases the GIL), the next one on
+        # a reader thread while the batches of this one are scanned; batches are zero-copy
+        # slices. Memory: two decoded chunks of about PARQUET_CHUNK_BYTES each.
+        # collect_batches would run ahead of a slow consumer (it held the whole 10M-row file).
+        chunks = list(_parquet_chunks(pq.ParquetFile(path).metadata, batch_rows))
         lazy = pl.scan_parquet(path)
-        for offset in range(0, total, batch_rows):
-            frame = as_text(lazy.slice(offset, batch_rows).collect())
-            source.rows += frame.height
-            yield frame
+
+        def decode(chunk: tuple[int, int]) -> pl.DataFrame:
+            return as_text(lazy.slice(*chunk).collect())
+
+        with ThreadPoolExecutor(1, thread_name_prefix="chujing-parquet") as pool:
+            ahead = pool.submit(decode, chunks[0]) if chunks else None
+            for index in range(len(chunks)):
+                frame = ahead.result()
+                following = chunks[index + 1] if index + 1 < len(chunks) else None
+                ahead = following and (pool.submit(decode, following) if PARQUET_PREFETCH
+                                       else _Done(decode, following))
+                for start in range(0, frame.height, batch_rows):
+                    batch = frame.slice(start, batch_rows)
+                    source.rows += batch.height
+                    yield batch
     except (pa.ArrowException, pl.exceptions.PolarsError, OSError) as exc:
         raise InputError(f"not a readable Parquet file ({_short(exc)})", file=str(path)) from exc
+
+
+class _Done:
+    """A chunk decoded now, for a reader without prefetching (same interface as a Future)."""
+
+    def __init__(self, decode, chunk: tuple[int, int]) -> None:
+        self.decode, self.chunk = decode, chunk
+
+    def result(self) -> pl.DataFrame:
+        return self.decode(self.chunk)
 
 
 def _short(exc: Exception) -> str:

@@ -12,6 +12,7 @@ loads it. Without numba every column takes the Polars path.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date
 from functools import cache
@@ -127,25 +128,61 @@ _RUNNERS: dict[str, Callable] = {
 }
 
 
+_JOINED: dict[tuple, tuple] = {}  # data buffers -> (them, joined bytes)
+_JOINED_MAX_BYTES = 64 << 20
+_JOINED_LOCK = threading.Lock()  # columns are checked on several threads
+
+
+def _data(bufs: list, v32: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The data buffers the views use as one byte array, and where each buffer starts in it.
+
+    A batch cut from a larger decoded chunk holds all the chunk's buffers but uses a few: only
+    those are joined (the buffers of the non-null cells longer than 12 bytes). The last joins
+    are kept, as a column's several kernels read the same buffers; an entry keeps its buffers
+    alive, so their addresses stay theirs."""
+    starts = np.zeros(max(1, len(bufs)), dtype=np.int64)
+    if len(bufs) == 1 and bufs[0] is not None:
+        return np.frombuffer(bufs[0], dtype=np.uint8), starts
+    used = np.zeros(len(bufs), dtype=np.bool_)
+    k = _kernels()
+    if k is not None:
+        k.used_buffers(v32, valid, used)
+    else:
+        views = v32.reshape(-1, 4)
+        long = views[:, 0] > 12
+        used[views[long & (valid != 0) if valid.size else long, 2]] = True  # a null's view:
+    which = np.flatnonzero(used)                                            # undefined
+    if not which.size:
+        return np.zeros(1, dtype=np.uint8), starts
+    parts = [bufs[i] for i in which]
+    if len(parts) == 1:
+        return np.frombuffer(parts[0], dtype=np.uint8), starts
+    key = tuple((b.address, b.size) for b in parts)
+    with _JOINED_LOCK:
+        joined = _JOINED.get(key)
+    if joined is None:
+        joined = (parts, np.concatenate([np.frombuffer(b, dtype=np.uint8) for b in parts]))
+        with _JOINED_LOCK:
+            held = sum(entry[1].size for entry in _JOINED.values())
+            while _JOINED and held + joined[1].size > _JOINED_MAX_BYTES:
+                held -= _JOINED.pop(next(iter(_JOINED)))[1].size
+            _JOINED[key] = joined
+    starts[which[1:]] = np.cumsum([b.size for b in parts[:-1]])
+    return joined[1], starts
+
+
 def _buffers(array) -> Buffers:
     """(views as int32, views as bytes, data, data-buffer starts, validity bytes or empty)."""
     bufs = array.buffers()
     n, offset = len(array), array.offset
     views = np.frombuffer(bufs[1], dtype=np.uint8)[16 * offset:16 * (offset + n)]
-    datas = [np.frombuffer(b, dtype=np.uint8) for b in bufs[2:] if b is not None]
-    starts = np.zeros(max(1, len(datas)), dtype=np.int64)
-    if not datas:
-        data = np.zeros(1, dtype=np.uint8)
-    elif len(datas) == 1:
-        data = datas[0]
-    else:
-        starts[1:] = np.cumsum([d.size for d in datas[:-1]])
-        data = np.concatenate(datas)
     if bufs[0] is None or array.null_count == 0:
         valid = np.zeros(0, dtype=np.uint8)
     else:
-        bits = np.unpackbits(np.frombuffer(bufs[0], dtype=np.uint8), bitorder="little")
-        valid = bits[offset:offset + n]
+        first = offset // 8  # only the bytes of this slice (a batch of a larger chunk)
+        packed = np.frombuffer(bufs[0], dtype=np.uint8)[first:(offset + n + 7) // 8]
+        valid = np.unpackbits(packed, bitorder="little")[offset - 8 * first:offset - 8 * first + n]
+    data, starts = _data(bufs[2:], views.view(np.int32), valid)
     return views.view(np.int32), views, data, starts, valid
 
 
@@ -160,14 +197,15 @@ def string_views(values: pl.Series) -> Buffers:
 
 
 def _keep(raw: pl.Series, array, mask: np.ndarray) -> pl.Series:
-    """`raw` with the cells outside `mask` nulled."""
+    """`raw` with the cells outside `mask` nulled (`mask` holds no null cell): a new validity
+    bitmap over the same views, no copy of the strings."""
     import pyarrow as pa
 
-    if array.offset == 0:
-        validity = pa.py_buffer(np.packbits(mask, bitorder="little"))
-        kept = pa.Array.from_buffers(array.type, len(array), [validity, *array.buffers()[1:]])
-        return pl.Series(raw.name, kept).cast(pl.Utf8)
-    return keep_where(raw, pl.Series(mask))
+    bufs = array.buffers()
+    views = bufs[1].slice(16 * array.offset, 16 * len(array))
+    validity = pa.py_buffer(np.packbits(mask, bitorder="little"))
+    kept = pa.Array.from_buffers(array.type, len(array), [validity, views, *bufs[2:]])
+    return pl.Series(raw.name, kept).cast(pl.Utf8)
 
 
 def _status(k, kernel: Callable, raw: pl.Series, *args) -> tuple[object, np.ndarray]:

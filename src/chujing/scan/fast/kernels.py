@@ -594,3 +594,11 @@ def present(v32, vu8, valid, placeholders, out):
                     hit = True
                     break
             out[i] = not hit
+
+
+@njit(**_JIT)
+def used_buffers(v32, valid, used):
+    """Mark the data buffers the non-null cells longer than 12 bytes point into."""
+    for i in range(v32.size // 4):
+        if v32[4 * i] > 12 and not _absent(valid, i):
+            used[v32[4 * i + 2]] = True
