@@ -77,6 +77,20 @@ def _child(task: str, data: str, sample: int) -> dict:
             from chujing.scan.fast import present_mask
         except ImportError:  # an older tree, for A/B runs
             from chujing.scan.normalise import non_empty as present_mask
+        try:  # the name pass as detect_in_text runs it: the kernel's word flags, the name kernel
+            from chujing.scan.fast.text import scan_text, text_buffers
+            from chujing.scan.text import WORD_GROUPS, _names
+        except ImportError:  # an older tree: the regex name pass
+            _names = None
+
+        def name_pass(texts: pl.Series) -> None:
+            idx = pl.Series(range(len(texts)), dtype=pl.UInt32)
+            if _names is None:
+                regex = next(p for p in PASSES if p.name == "names")
+                _validate(_candidates(idx, texts, regex), regex.detectors)
+            else:
+                buffers = text_buffers(texts)
+                _names(idx, texts, scan_text(texts, WORD_GROUPS, buffers)[1], 1, buffers)
 
         columns = STRUCTURED if task == "structured" else ["note"]
         scanner = Scanner(ScanOptions(as_of=__import__("datetime").date(2025, 11, 1)))
@@ -85,7 +99,9 @@ def _child(task: str, data: str, sample: int) -> dict:
         # numba kernels, a one-off cost per install (cache=True), not a per-row one.
         first = pl.from_arrow(next(pq.ParquetFile(data).iter_batches(batch_size=2000,
                                                                     columns=columns)))
-        if task != "names":
+        if task == "names":
+            name_pass(first["note"])
+        else:
             warm = Scanner(ScanOptions(as_of=__import__("datetime").date(2025, 11, 1)))
             warm.scan_batch(data, first, plan_columns(first))
             warm.persons.result()
@@ -93,10 +109,7 @@ def _child(task: str, data: str, sample: int) -> dict:
             frame = pl.from_arrow(batch)
             t0 = time.perf_counter()
             if task == "names":
-                name_pass = next(p for p in PASSES if p.name == "names")
-                texts = frame["note"]
-                idx = pl.Series(range(frame.height), dtype=pl.UInt32)
-                _validate(_candidates(idx, texts, name_pass), name_pass.detectors)
+                name_pass(frame["note"])
             else:
                 plans = plans or plan_columns(frame)
                 scanner.scan_batch(data, frame, plans)
