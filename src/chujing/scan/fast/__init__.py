@@ -133,11 +133,11 @@ _JOINED_MAX_BYTES = 64 << 20
 _JOINED_LOCK = threading.Lock()  # columns are checked on several threads
 
 
-def _data(bufs: list, v32: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _data(bufs: list, v32: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The data buffers the views use as one byte array, and where each buffer starts in it.
 
     A batch cut from a larger decoded chunk holds all the chunk's buffers but uses a few: only
-    those are joined (the buffers of the non-null cells longer than 12 bytes). The last joins
+    those are joined (the buffers of the cells longer than 12 bytes). The last joins
     are kept, as a column's several kernels read the same buffers; an entry keeps its buffers
     alive, so their addresses stay theirs."""
     starts = np.zeros(max(1, len(bufs)), dtype=np.int64)
@@ -146,12 +146,11 @@ def _data(bufs: list, v32: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, n
     used = np.zeros(len(bufs), dtype=np.bool_)
     k = _kernels()
     if k is not None:
-        k.used_buffers(v32, valid, used)
+        k.used_buffers(v32, used)
     else:
-        views = v32.reshape(-1, 4)
-        long = views[:, 0] > 12
-        used[views[long & (valid != 0) if valid.size else long, 2]] = True  # a null's view:
-    which = np.flatnonzero(used)                                            # undefined
+        index = v32.reshape(-1, 4)[v32[0::4] > 12, 2]
+        used[index[(index >= 0) & (index < used.size)]] = True  # a null's view is undefined
+    which = np.flatnonzero(used)
     if not which.size:
         return np.zeros(1, dtype=np.uint8), starts
     parts = [bufs[i] for i in which]
@@ -171,10 +170,17 @@ def _data(bufs: list, v32: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, n
     return joined[1], starts
 
 
+_BY_VIEWS: dict[tuple, tuple] = {}  # (views address, cells, buffers) -> (views, data, starts)
+_BY_VIEWS_MAX = 32
+
+
 def _buffers(array) -> Buffers:
     """(views as int32, views as bytes, data, data-buffer starts, validity bytes or empty)."""
     bufs = array.buffers()
     n, offset = len(array), array.offset
+    if n == 0 or bufs[1] is None:
+        empty = np.zeros(0, dtype=np.uint8)
+        return empty.view(np.int32), empty, np.zeros(1, np.uint8), np.zeros(1, np.int64), empty
     views = np.frombuffer(bufs[1], dtype=np.uint8)[16 * offset:16 * (offset + n)]
     if bufs[0] is None or array.null_count == 0:
         valid = np.zeros(0, dtype=np.uint8)
@@ -182,8 +188,19 @@ def _buffers(array) -> Buffers:
         first = offset // 8  # only the bytes of this slice (a batch of a larger chunk)
         packed = np.frombuffer(bufs[0], dtype=np.uint8)[first:(offset + n + 7) // 8]
         valid = np.unpackbits(packed, bitorder="little")[offset - 8 * first:offset - 8 * first + n]
-    data, starts = _data(bufs[2:], views.view(np.int32), valid)
-    return views.view(np.int32), views, data, starts, valid
+    # A column's kernels (non-empty mask, check, width folding, key hash) see the same views:
+    # their data is found once. The entry keeps the views alive, so the address stays theirs.
+    ends = (bufs[2].address, bufs[-1].address) if len(bufs) > 2 and bufs[2] and bufs[-1] else ()
+    key = (bufs[1].address + 16 * offset, n, len(bufs), *ends)
+    with _JOINED_LOCK:
+        hit = _BY_VIEWS.get(key)
+    if hit is None:
+        hit = (bufs[1], *_data(bufs[2:], views.view(np.int32)))
+        with _JOINED_LOCK:
+            while len(_BY_VIEWS) >= _BY_VIEWS_MAX:
+                del _BY_VIEWS[next(iter(_BY_VIEWS))]
+            _BY_VIEWS[key] = hit
+    return views.view(np.int32), views, hit[1], hit[2], valid
 
 
 def string_views(values: pl.Series) -> Buffers:

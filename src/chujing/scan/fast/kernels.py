@@ -597,8 +597,12 @@ def present(v32, vu8, valid, placeholders, out):
 
 
 @njit(**_JIT)
-def used_buffers(v32, valid, used):
-    """Mark the data buffers the non-null cells longer than 12 bytes point into."""
+def used_buffers(v32, used):
+    """Mark the data buffers the cells longer than 12 bytes point into. Null cells count too
+    (their views are undefined, so an index out of range is skipped): the marks do not depend
+    on which cells are null."""
     for i in range(v32.size // 4):
-        if v32[4 * i] > 12 and not _absent(valid, i):
-            used[v32[4 * i + 2]] = True
+        if v32[4 * i] > 12:
+            b = v32[4 * i + 2]
+            if 0 <= b < used.size:
+                used[b] = True
