@@ -214,9 +214,10 @@ def find_names(texts: pl.Series, flags: np.ndarray, bit: int,
     total = int(lengths[(flags & (1 << bit)) != 0].sum())
     work = k.empty_work(int(lengths.max()) if n else 0)
     status = np.empty(n, dtype=np.uint8)
-    capacity = total // 2 + 64  # a name is two or more characters of a flagged cell
+    capacity = total // 6 + 64  # names do not overlap and are 6 bytes or more (two Han)
     out_cell = np.empty(capacity, dtype=np.int64)
-    offsets = np.zeros(capacity + 1, dtype=np.int32)
+    offsets = np.empty(capacity + 1, dtype=np.int32)  # untouched pages cost nothing
+    offsets[0] = 0
     values = np.empty(total + 16, dtype=np.uint8)
     count = np.zeros(1, dtype=np.int64)
     k.names(*buffers, flags, 1 << bit, *work, _name_table(), status, out_cell, offsets,
