@@ -1,15 +1,18 @@
 """The trace as JSON, for the web API: the content of `Decision.to_dict()`'s findings,
 obligations, headroom, risks and notes, with what is the same for a whole class of facts
-serialised once and reused as `orjson.Fragment`s.
+serialised once and reused as `orjson.Fragment`s (all kept, bounded, in the rule set's cache).
 
 - A finding whose rule compares no numbers reads nothing but its trace row (shared by every item
-  of the class) and the item's index: its JSON is kept with the row, by index.
+  of the class) and the item's index: its JSON is kept with the row, by index. A finding with
+  figures keeps its JSON around figures and explanation the same way, and each figure its JSON
+  and text around the value: only values and explanation are written per decision.
 - The counting rule, definitions and superseded rules are the same for the whole rule set.
-- An obligation reads its rule, item, whether it only may hold, its deadline's start date and the
-  day: its JSON is memoised by those (bounded, per rule set).
-- Risks are memoised by the classes they depend on (risks.Around.built_json).
-Findings with figures, headroom and notes are written per decision (they carry its numbers).
-Tested equal to `to_dict()` after json.loads on generated scenarios (tests/web/test_trace_json.py).
+- Obligations: by each context's class, the deadlines' start dates and the day (whole list), and
+  each by its rule, item, whether it only may hold, start date and day.
+- Risks by the classes they depend on (risks.Around.built_json); FTZ findings and notes by the
+  exact facts engine/ftz.py reads.
+Headroom and notes carry the decision's own numbers and are written each time. The bytes equal
+orjson's over `to_dict()` (tests/web/test_trace_json.py).
 """
 
 from __future__ import annotations
