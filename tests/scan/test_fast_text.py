@@ -207,3 +207,45 @@ def test_name_kernel_defers_characters_beyond_the_table():
                                          text_buffers(texts))
     assert deferred.tolist() == [0] and cells.tolist() == [1] and values.to_list() == ["王伟"]
     check(texts.to_list())
+
+
+def test_one_free_text_call_per_batch_finds_what_per_column_calls_find(tmp_path, monkeypatch):
+    # On one thread the scanner sends the text columns and the identifier cells that did not
+    # validate to one detect_in_text call; on several, text columns are detected with the
+    # other columns. Same persons, flags and per-column stats, in the same order.
+    from datetime import date
+
+    from chujing.scan import scan_paths
+    from chujing.scan import scanner as scanner_module
+    from tests.scan.test_person_table import _dataset
+
+    path = _dataset(tmp_path / "people.csv", rows=1500)
+    calls: list[int] = []
+    real = scanner_module.detect_in_text
+
+    def counted(rows, texts, **kw):
+        calls.append(len(texts))
+        return real(rows, texts, **kw)
+
+    batches: list[int] = []
+    scan_batch = scanner_module.Scanner.scan_batch
+
+    def counted_batch(self, file, frame, plans):
+        batches.append(frame.height)
+        return scan_batch(self, file, frame, plans)
+
+    monkeypatch.setattr(scanner_module, "detect_in_text", counted)
+    monkeypatch.setattr(scanner_module.Scanner, "scan_batch", counted_batch)
+    results = []
+    for threads in (1, 2):
+        with monkeypatch.context() as m:
+            m.setattr(scanner_module.pl, "thread_pool_size", lambda threads=threads: threads)
+            calls.clear()
+            batches.clear()
+            results.append(scan_paths([path], as_of=date(2025, 11, 1), batch_rows=257))
+            if threads == 1:
+                assert len(calls) == len(batches) and sum(batches) == 1500
+    one, several = results
+    assert one.subjects == several.subjects
+    assert one.raw.persons.sort("key").equals(several.raw.persons.sort("key"))
+    assert [vars(s) for s in one.raw.column_stats] == [vars(s) for s in several.raw.column_stats]
