@@ -185,3 +185,18 @@ def test_an_engine_crash_is_json_500_without_traceback(client, auth, monkeypatch
     assert r.status_code == 500
     assert r.json()["error"]["message"].startswith("internal error (RuntimeError)")
     assert "secret detail" not in r.text
+
+
+def test_server_workers_freeze_the_collector_after_a_warm_up(home, monkeypatch):
+    """app_from_env (uvicorn's and granian's worker factory) answers once, then gc.freeze()s."""
+    import gc
+
+    from chujing.web.app import app_from_env
+
+    monkeypatch.delenv("CHUJING_WEB_SETTINGS", raising=False)
+    try:
+        app = app_from_env()
+        assert app.web.book is not None
+        assert gc.get_freeze_count() > 10_000  # the rulebook and the warm-up's memos
+    finally:
+        gc.unfreeze()
