@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from functools import partial
+from typing import Any, NamedTuple
 
 from chujing.engine.context import PI_NAMES, SENSITIVE_NAMES, is_pi, is_sensitive
 from chujing.facts import HistoryEntry
@@ -32,8 +33,7 @@ class HistoryTally:
     unsure: list[int] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class ItemResult:
+class ItemResult(NamedTuple):
     facts: dict[str, Any]
     results: dict[str, Tri]
     effective: set[str]
@@ -45,6 +45,10 @@ class ItemResult:
     # The outcome as kept in the memo, shared by every item of the same class: [results, effective,
     # defeated, route, decided, trace rows or None] (the trace rows are filled by engine/trace.py).
     shared: list | None = None
+
+
+# One per item per pass: built by tuple.__new__ directly, skipping NamedTuple's Python-level __new__.
+_item_result = partial(tuple.__new__, ItemResult)
 
 
 @dataclass(slots=True)
@@ -189,7 +193,7 @@ def run_pass(rs: RuleSet, item_facts: list[dict[str, Any]], tally: HistoryTally,
             if k is not None:
                 memo.put(k, hit)
         route = hit[3]
-        out.append(ItemResult(f, hit[0], hit[1], hit[2], exc, route, hit[4], hit))
+        out.append(_item_result((f, hit[0], hit[1], hit[2], exc, route, hit[4], hit)))
         if route is None:
             overall = None
         elif overall is not None and ROUTE_ORDER[route] > ROUTE_ORDER[overall]:
