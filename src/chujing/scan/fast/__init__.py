@@ -134,39 +134,46 @@ _JOINED_LOCK = threading.Lock()  # columns are checked on several threads
 
 
 def _data(bufs: list, v32: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The data buffers the views use as one byte array, and where each buffer starts in it.
+    """The bytes the views use as one array, and where each data buffer's byte 0 would be in
+    it (negative when only a later part of the buffer is used).
 
-    A batch cut from a larger decoded chunk holds all the chunk's buffers but uses a few: only
-    those are joined (the buffers of the cells longer than 12 bytes). The last joins
-    are kept, as a column's several kernels read the same buffers; an entry keeps its buffers
-    alive, so their addresses stay theirs."""
+    A batch cut from a larger decoded chunk holds all the chunk's buffers but uses parts of a
+    few: only the used byte range of each is joined (that of the cells longer than 12 bytes).
+    The last joins are kept; an entry keeps its buffers alive, so their addresses stay theirs."""
     starts = np.zeros(max(1, len(bufs)), dtype=np.int64)
     if len(bufs) == 1 and bufs[0] is not None:
         return np.frombuffer(bufs[0], dtype=np.uint8), starts
-    used = np.zeros(len(bufs), dtype=np.bool_)
+    sizes = np.array([b.size if b is not None else 0 for b in bufs], dtype=np.int64)
+    low = np.full(sizes.size, np.iinfo(np.int64).max, dtype=np.int64)
+    high = np.full(sizes.size, -1, dtype=np.int64)
     k = _kernels()
     if k is not None:
-        k.used_buffers(v32, used)
+        k.used_buffers(v32, sizes, low, high)
     else:
-        index = v32.reshape(-1, 4)[v32[0::4] > 12, 2]
-        used[index[(index >= 0) & (index < used.size)]] = True  # a null's view is undefined
-    which = np.flatnonzero(used)
+        views = v32.reshape(-1, 4).astype(np.int64)
+        views = views[views[:, 0] > 12]
+        index, start = views[:, 2], views[:, 3]
+        ok = (index >= 0) & (index < sizes.size)  # a null's view is undefined
+        ok[ok] &= (start[ok] >= 0) & (start[ok] + views[ok, 0] <= sizes[index[ok]])
+        np.minimum.at(low, index[ok], start[ok])
+        np.maximum.at(high, index[ok], start[ok] + views[ok, 0])
+    which = np.flatnonzero(high > low)
     if not which.size:
         return np.zeros(1, dtype=np.uint8), starts
-    parts = [bufs[i] for i in which]
-    if len(parts) == 1:
-        return np.frombuffer(parts[0], dtype=np.uint8), starts
-    key = tuple((b.address, b.size) for b in parts)
+    key = tuple((bufs[b].address, int(low[b]), int(high[b])) for b in which)
     with _JOINED_LOCK:
         joined = _JOINED.get(key)
     if joined is None:
-        joined = (parts, np.concatenate([np.frombuffer(b, dtype=np.uint8) for b in parts]))
+        parts = [bufs[b] for b in which]
+        joined = (parts, np.concatenate([np.frombuffer(bufs[b], dtype=np.uint8)[low[b]:high[b]]
+                                         for b in which]))
         with _JOINED_LOCK:
             held = sum(entry[1].size for entry in _JOINED.values())
             while _JOINED and held + joined[1].size > _JOINED_MAX_BYTES:
                 held -= _JOINED.pop(next(iter(_JOINED)))[1].size
             _JOINED[key] = joined
-    starts[which[1:]] = np.cumsum([b.size for b in parts[:-1]])
+    widths = high[which] - low[which]
+    starts[which] = np.concatenate(([0], np.cumsum(widths[:-1]))) - low[which]
     return joined[1], starts
 
 

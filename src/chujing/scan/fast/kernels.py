@@ -13,7 +13,7 @@ inlined twice (inline bytes, data buffer) so that no array is passed around per 
 
 from __future__ import annotations
 
-from numba import njit
+from numba import int64, njit
 
 INVALID, VALID, DEFER = 0, 1, 2
 _JIT = {"cache": True, "nogil": True}
@@ -597,12 +597,15 @@ def present(v32, vu8, valid, placeholders, out):
 
 
 @njit(**_JIT)
-def used_buffers(v32, used):
-    """Mark the data buffers the cells longer than 12 bytes point into. Null cells count too
-    (their views are undefined, so an index out of range is skipped): the marks do not depend
-    on which cells are null."""
+def used_buffers(v32, sizes, low, high):
+    """The byte range [low, high) of each data buffer that the cells longer than 12 bytes
+    point into (low > high: unused). Null cells count too (their views are undefined, so a
+    view outside its buffer is skipped): the ranges do not depend on which cells are null."""
     for i in range(v32.size // 4):
-        if v32[4 * i] > 12:
+        n = v32[4 * i]
+        if n > 12:
             b = v32[4 * i + 2]
-            if 0 <= b < used.size:
-                used[b] = True
+            s = int64(v32[4 * i + 3])  # s + n must not wrap
+            if 0 <= b < sizes.size and s >= 0 and s + n <= sizes[b]:
+                low[b] = min(low[b], s)
+                high[b] = max(high[b], s + n)
