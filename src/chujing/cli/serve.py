@@ -49,8 +49,11 @@ def register(app: typer.Typer) -> None:
             import uvicorn
 
             from chujing.web import create_app
+            from chujing.web.app import settle
 
-            uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+            app = create_app(settings)
+            settle(app)  # as the factory does for each of several workers
+            uvicorn.run(app, host=host, port=port, log_level="info",
                         access_log=False, http="httptools", loop="uvloop")
         else:
             import uvicorn
