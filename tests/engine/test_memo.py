@@ -159,3 +159,34 @@ def test_generated_class_function_equals_the_plain_one(n_plain, point_sets, data
             facts[name] = data.draw(numbers)
     assert plan.values(facts) == classes._slow_values(plan, facts)
     assert plan.numbers(facts) == classes._slow_values(plan, facts)[1]
+
+
+def test_a_counter_compared_as_a_plain_value_is_read_after_the_counts():
+    """A pass reads an item's plain values before the counters are set (for the count exclusions);
+    a counter that a rule compares as a plain value must be read again once it is set."""
+    from chujing.engine.evaluate import KindTable
+
+    rs = default_rulebook().in_force(date(2026, 6, 1))
+    table = KindTable(rs, "personal_information")
+    assert not table.late_plain  # today's rules compare counters only as numbers
+    table.plan = classes.Plan(("count.pi", "item.kind"), ())
+    table.late_plain = True
+    from chujing.engine import evaluate
+
+    facts = {"item.kind": "personal_information", "item.population": None, "item.modality": None,
+             "item.subjects": 5}
+    rs.cache.setdefault("kinds", {})
+    saved = rs.cache["kinds"].get("personal_information")
+    rs.cache["kinds"]["personal_information"] = table
+    memo = rs.item_memo
+    rs.item_memo = classes.Memo(8)
+    try:
+        evaluate.run_pass(rs, [dict(facts)], evaluate.no_history(rs, date(2026, 6, 1)), (None, None))
+        (key,) = rs.item_memo
+        assert key[1][0] == (5, "personal_information")  # count.pi as set by the pass, not unset
+    finally:
+        rs.item_memo = memo
+        if saved is None:
+            del rs.cache["kinds"]["personal_information"]
+        else:
+            rs.cache["kinds"]["personal_information"] = saved

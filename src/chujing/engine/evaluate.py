@@ -11,7 +11,7 @@ from datetime import date
 from functools import partial
 from typing import Any, NamedTuple
 
-from chujing.engine.context import PI_NAMES, SENSITIVE_NAMES, is_pi, is_sensitive
+from chujing.engine.context import COUNTERS, PI_NAMES, SENSITIVE_NAMES, is_pi, is_sensitive
 from chujing.facts import HistoryEntry
 from chujing.rulebook import classes
 from chujing.rulebook.rulebook import ROUTE_ORDER, CompiledRule, RuleSet
@@ -128,7 +128,7 @@ class KindTable:
     the count. When those tests read only facts the plan compares as they are, the result is
     memoised by the item's plain values, which the item's class key reuses."""
 
-    __slots__ = ("plan", "plain_of", "tests", "excluded_memo")
+    __slots__ = ("plan", "plain_of", "tests", "excluded_memo", "late_plain")
 
     def __init__(self, rs: RuleSet, kind: str) -> None:
         self.plan = rs.item_key_plan(kind)
@@ -136,6 +136,8 @@ class KindTable:
         self.tests = rs.count_exclusion_tests(kind)
         tested = set().union(*(r.condition.facts for r in rs.count_exclusions_for(kind)))
         self.excluded_memo = (classes.Memo(classes.MEMO_SIZE) if tested <= set(self.plan.plain) else None)
+        # Counters are set after phase 1: one compared as a plain value is read again then.
+        self.late_plain = not set(COUNTERS).isdisjoint(self.plan.plain)
 
 
 def kind_table(rs: RuleSet, kind: str) -> KindTable:
@@ -183,6 +185,8 @@ def run_pass(rs: RuleSet, item_facts: list[dict[str, Any]], tally: HistoryTally,
         f["count.modality_spi"] = by_mod_spi.get(mod, 0) if mod and mod not in unsure else None
         # The item's class (rulebook/classes.py): items of one class share one outcome, which
         # callers must not change.
+        if table.late_plain:
+            plain = tuple(map(f.get, table.plan.plain))
         k = (kind, (plain, table.plan.numbers(f)))
         try:
             hit = memo.get(k)

@@ -233,7 +233,7 @@ def _counts_out(rs: RuleSet, day: date, tally, first: PassResult) -> dict[str, A
         "this_transfer": {"personal_information": c["transfer_pi"],
                           "sensitive_personal_information": c["transfer_spi"]},
         "history": {"personal_information": tally.pi, "sensitive_personal_information": tally.spi,
-                    "entries_counted": tally.counted,
+                    "entries_counted": list(tally.counted),  # the tally may be shared (no_history)
                     "entries_left_out": [{"index": i, "why": w} for i, w in tally.left_out]},
         "by_population": c["by_population"],
         "unit": "distinct natural persons",
