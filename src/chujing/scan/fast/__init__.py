@@ -12,6 +12,7 @@ loads it. Without numba every column takes the Polars path.
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -38,12 +39,17 @@ Buffers = tuple[np.ndarray, ...]
 
 
 @cache
-def _kernels():
+def kernel_module(name: str):
+    """One of this package's numba kernel modules (`kernels`, `text_kernels`, `text_names`), or
+    None where numba cannot be loaded: callers then take the Polars or regex path."""
     try:
-        from chujing.scan.fast import kernels
+        return importlib.import_module(f"{__name__}.{name}")
     except ImportError:  # pragma: no cover - numba is a dependency
         return None
-    return kernels
+
+
+def _kernels():
+    return kernel_module("kernels")
 
 
 @cache

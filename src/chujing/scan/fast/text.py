@@ -18,6 +18,7 @@ import numpy as np
 import polars as pl
 
 from chujing.scan.detectors import bank_card, phone, resident_id
+from chujing.scan.fast import kernel_module
 
 # Finding kinds of the kernel, in the kernel's numbering (RID, MOBILE, CARD).
 KIND_DETECTORS = (resident_id.DETECTOR.id, phone.MOBILE.id, bank_card.DETECTOR.id)
@@ -31,13 +32,8 @@ class KernelFindings:
     value: pl.Series  # per finding: the normalised value
 
 
-@cache
 def _kernels():
-    try:
-        from chujing.scan.fast import text_kernels
-    except ImportError:  # pragma: no cover - numba is a dependency
-        return None
-    return text_kernels
+    return kernel_module("text_kernels")
 
 
 @cache
@@ -134,13 +130,8 @@ def _word_table(groups: tuple[tuple[str, ...], ...]):
     return first_bits, first_start, first_count, table, lengths, bits
 
 
-@cache
 def _name_kernel():
-    try:
-        from chujing.scan.fast import text_names
-    except ImportError:  # pragma: no cover - numba is a dependency
-        return None
-    return text_names
+    return kernel_module("text_names")
 
 
 @cache
