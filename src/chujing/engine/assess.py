@@ -24,6 +24,7 @@ from chujing.rulebook import ROUTE_ORDER, Rulebook, default_rulebook
 from chujing.rulebook.rulebook import RuleSet
 
 MAX_ASSIGNMENTS = 512
+MAX_ROUNDS = 3  # of facts opened by values tried for others (_resolve_unknowns)
 _PATHWAYS = {None: Pathway.needs_information, **{str(p): p for p in Pathway}}
 COUNT_EXTREMES = (0, 10**9)
 
@@ -102,25 +103,38 @@ def _resolve_unknowns(book, rs, scenario, first, tally, totals):
     items = scenario.transfer.data
     keys = _unknown_keys(book, rs, first, items)
     base = base_facts(scenario)
-    names = list(keys)
-    sizes = [len(keys[k]) for k in names]
-    total = 1
-    for s in sizes:
-        total *= max(s, 1)
-    if not names or any(s == 0 for s in sizes) or total > MAX_ASSIGNMENTS:
-        # Cannot try every value: every unknown fact is a question.
+    # A value tried for one fact can leave another open that was not before (an exemption found
+    # to hold leaves the transfer's stated total out of the count, so an item's unstated number of
+    # people matters): such facts join the ones tried, for a few rounds.
+    for _round in range(MAX_ROUNDS):
+        names = list(keys)
+        sizes = [len(keys[k]) for k in names]
+        total = 1
+        for s in sizes:
+            total *= max(s, 1)
+        if not names or any(s == 0 for s in sizes) or total > MAX_ASSIGNMENTS:
+            # Cannot try every value: every unknown fact is a question.
+            return [], [_question(book, k, rs, first) for k in names], [], {}
+        outcomes: dict[tuple, str] = {}
+        item_routes: dict[int, set[str]] = {}
+        item_rules: dict[int, set[str]] = {}
+        opened: dict[tuple, tuple] = {}
+        for values in itertools.product(*(keys[k] for k in names)):
+            assignment = dict(zip(names, values, strict=True))
+            result = _pass_under(rs, scenario, base, assignment, tally, totals)
+            outcomes[values] = result.overall or "needs_information"
+            if result.overall is None:
+                opened.update((k, v) for k, v in _unknown_keys(book, rs, result, items).items() if k not in keys)
+            for i, res in enumerate(result.items):
+                route = res.route or "needs_information"
+                item_routes.setdefault(i, set()).add(route)
+                item_rules.setdefault(i, set()).update(res.decided)
+        if not opened:
+            break
+        keys.update(opened)
+    if "needs_information" in outcomes.values():
+        # Some values leave the route open for a reason no further fact explains: ask them all.
         return [], [_question(book, k, rs, first) for k in names], [], {}
-    outcomes: dict[tuple, str] = {}
-    item_routes: dict[int, set[str]] = {}
-    item_rules: dict[int, set[str]] = {}
-    for values in itertools.product(*(keys[k] for k in names)):
-        assignment = dict(zip(names, values, strict=True))
-        result = _pass_under(rs, scenario, base, assignment, tally, totals)
-        outcomes[values] = result.overall or "needs_information"
-        for i, res in enumerate(result.items):
-            route = res.route or "needs_information"
-            item_routes.setdefault(i, set()).add(route)
-            item_rules.setdefault(i, set()).update(res.decided)
     possible = sorted(set(outcomes.values()), key=ROUTE_ORDER.__getitem__)
     # Items whose route the missing facts cannot change, with every rule that decided it in some case.
     resolved = {i: (next(iter(r)), sorted(item_rules[i])) for i, r in item_routes.items()
