@@ -73,8 +73,10 @@ def run_granian(host: str, port: int, workers: int) -> None:
         from chujing.errors import InputError
 
         raise InputError("granian is not installed: pip install granian", field="--server") from None
+    # A stop waits at most 10 s for a worker (granian's default waits for every open connection).
     Granian(APP_FACTORY, factory=True, interface="asgi", address=host, port=port,
-            workers=workers, loop="uvloop", log_level="info", log_access=False).serve()
+            workers=workers, loop="uvloop", log_level="info", log_access=False,
+            workers_kill_timeout=10).serve()
 
 
 def default_ledger_url(settings) -> str | None:
