@@ -419,6 +419,20 @@ def person_name(v32, vu8, data, starts, valid, single, compound, out):
 # -- address and plate: characters classified by a table over U+4E00-9FEF --------------------
 
 HAN_FIRST, HAN_LAST = 0x4E00, 0x9FEF
+
+
+@njit(**_INLINE)
+def _han(buf, k, end):
+    """The code point of the UTF-8 character at k if it is in U+4E00-9FEF (lead bytes E4-E9,
+    three bytes, all before `end`), else -1."""
+    b = buf[k]
+    if b < 0xE4 or b > 0xE9 or k + 2 >= end:
+        return -1
+    c, d = buf[k + 1], buf[k + 2]
+    if (c & 0xC0) != 0x80 or (d & 0xC0) != 0x80:
+        return -1
+    cp = ((b & 0x0F) << 12) | ((c & 0x3F) << 6) | (d & 0x3F)
+    return cp if HAN_FIRST <= cp <= HAN_LAST else -1
 ADMIN, STREET, HU, TONG, XIAO, QU, HAO, PROVINCE, PLATE_SUFFIX = (1 << k for k in range(9))
 
 
@@ -455,14 +469,8 @@ def _address_cell(buf, s, n, table):
             cls = digit or 65 <= b <= 90 or 97 <= b <= 122 or b == 45
             bits = 0
         else:
-            # U+4E00-9FEF: lead bytes E4-E9; anything else defers
-            if b < 0xE4 or b > 0xE9 or k + 2 >= end:
-                return DEFER
-            c, d = buf[k + 1], buf[k + 2]
-            if (c & 0xC0) != 0x80 or (d & 0xC0) != 0x80:
-                return DEFER
-            cp = ((b & 0x0F) << 12) | ((c & 0x3F) << 6) | (d & 0x3F)
-            if cp < HAN_FIRST or cp > HAN_LAST:
+            cp = _han(buf, k, end)
+            if cp < 0:  # anything but U+4E00-9FEF defers
                 return DEFER
             k += 3
             if found:
@@ -535,13 +543,8 @@ def _plate_cell(buf, s, n, table):
                 ascii_run += 1
                 last = b
         else:
-            if b < 0xE4 or b > 0xE9 or k + 2 >= end:
-                return DEFER
-            c, d = buf[k + 1], buf[k + 2]
-            if (c & 0xC0) != 0x80 or (d & 0xC0) != 0x80:
-                return DEFER
-            cp = ((b & 0x0F) << 12) | ((c & 0x3F) << 6) | (d & 0x3F)
-            if cp < HAN_FIRST or cp > HAN_LAST:
+            cp = _han(buf, k, end)
+            if cp < 0:
                 return DEFER
             k += 3
             bits = int(table[cp - HAN_FIRST])
