@@ -15,8 +15,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from chujing.scan.result import ScanResult
+if TYPE_CHECKING:
+    from chujing.scan.result import ScanResult
+
+
+def __getattr__(name: str):
+    # Lazy: `chujing.scan.detectors` and `chujing.scan.fast` are imported on their own (the
+    # persons count, the web's upload checks) without the rulebook and the scanner loop.
+    if name == "ScanResult":
+        from chujing.scan.result import ScanResult
+
+        return ScanResult
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def scan_paths(
@@ -35,6 +47,7 @@ def scan_paths(
     from chujing.personkey import key_fingerprint
     from chujing.rulebook.sensitivity import profile_for
     from chujing.scan.readers import BATCH_ROWS
+    from chujing.scan.result import ScanResult
     from chujing.scan.scanner import ScanOptions, scan
 
     day = as_of or date.today()
