@@ -1,7 +1,7 @@
 """Load benchmark of the web service: `POST /v1/assess` at 200 connections on loopback.
 
     python bench/serve.py [--duration 30] [--connections 200] [--workers 2] [--mode both]
-                          [--server uvicorn|granian|both] [--detail full|summary]
+                          [--server uvicorn|uvicorn-shared|granian|both|all] [--detail full|summary]
 
 Starts the app (`chujing.web.app:app_from_env`) under uvicorn (httptools, uvloop: the default of
 `chujing serve`) or granian (Rust HTTP server, for comparison) in a subprocess on 127.0.0.1 (a
@@ -89,8 +89,12 @@ def free_port() -> int:
 
 
 SERVERS = {
-    # The documented default (`chujing serve`): httptools' parser and uvloop, no access log.
+    # The documented default, `chujing serve`: uvicorn with httptools' parser and uvloop, no access
+    # log, and a listening socket per worker (SO_REUSEPORT: the kernel spreads connections evenly).
     "uvicorn": lambda port, workers: [
+        sys.executable, "-m", "chujing", "serve", "--port", str(port), "--workers", str(workers)],
+    # uvicorn's own `--workers`: one listening socket shared by the workers (before session 5).
+    "uvicorn-shared": lambda port, workers: [
         sys.executable, "-m", "uvicorn", "chujing.web.app:app_from_env", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
         "--http", "httptools", "--loop", "uvloop", "--no-access-log", "--log-level", "warning",
@@ -109,12 +113,15 @@ def start_server(home: Path, port: int, workers: int, server: str) -> subprocess
     from chujing.web.settings import WebSettings
 
     settings = WebSettings(home=home, ledger_url=str(home / "ledger.sqlite"))
-    env = {**os.environ, "CHUJING_HOME": str(home), "CHUJING_WEB_SETTINGS": settings.to_env()}
-    proc = subprocess.Popen(SERVERS[server](port, workers), env=env, cwd=ROOT)
+    env = {**os.environ, "CHUJING_HOME": str(home), "CHUJING_WEB_SETTINGS": settings.to_env(),
+           "CHUJING_LEDGER": settings.ledger_url}
+    log = (home / "server.log").open("wb")
+    proc = subprocess.Popen(SERVERS[server](port, workers), env=env, cwd=ROOT, stdout=log, stderr=log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"{server} exited with status {proc.returncode}")
+            raise SystemExit(f"{server} exited with status {proc.returncode}:\n"
+                             + (home / "server.log").read_text(errors="replace")[-2000:])
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
                 return proc
@@ -217,7 +224,7 @@ def bench_server(server: str, args, modes: list[str], path: str) -> dict:
             r["load_average"] = load_average()
             results[mode] = r
             ok = r["p99_ms"] < 50 and r["non_2xx"] == 0 and r["socket_errors"] == 0
-            print(f"{server:>8} {mode:>7}: {r['requests']:,} requests in {args.duration}s = "
+            print(f"{server:>14} {mode:>7}: {r['requests']:,} requests in {args.duration}s = "
                   f"{r['rps']:,.0f} req/s; p50 {r['p50_ms']:.1f} ms, p90 {r['p90_ms']:.1f} ms, "
                   f"p99 {r['p99_ms']:.1f} ms; non-2xx {r['non_2xx']}, socket errors "
                   f"{r['socket_errors']} [{'meets' if ok else 'misses'} target p99 < 50 ms, "
@@ -271,14 +278,15 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2, help="wrk threads")
     ap.add_argument("--mode", choices=["unique", "repeat", "both"], default="both")
-    ap.add_argument("--server", choices=[*SERVERS, "both"], default="uvicorn",
-                    help="uvicorn (the default of `chujing serve`) or granian (for comparison)")
+    ap.add_argument("--server", choices=[*SERVERS, "both", "all"], default="uvicorn",
+                    help="uvicorn (`chujing serve`: a socket per worker), uvicorn-shared (uvicorn's "
+                         "--workers, one shared socket), granian; both: uvicorn and granian; all")
     ap.add_argument("--detail", choices=["full", "summary"], default="full",
                     help="full: the whole decision (~30 kB); summary: ?detail=summary (~2 kB)")
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("needs wrk: apt-get install wrk")
-    servers = list(SERVERS) if args.server == "both" else [args.server]
+    servers = {"both": ["uvicorn", "granian"], "all": list(SERVERS)}.get(args.server, [args.server])
     if "granian" in servers and importlib.util.find_spec("granian") is None:
         print("granian is not installed (pip install granian): measuring uvicorn only")
         servers.remove("granian")

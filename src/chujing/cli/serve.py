@@ -23,6 +23,11 @@ def register(app: typer.Typer) -> None:
                                         "(pip install granian; Rust, steadier under load)."),
         secure_cookies: bool = typer.Option(False, "--secure-cookies",
                                             help="Mark cookies Secure (when served behind HTTPS)."),
+        shared_socket: bool = typer.Option(False, "--shared-socket",
+                                           help="Run uvicorn as `uvicorn --workers` does: one "
+                                                "listening socket, uvloop's own accept (default: a "
+                                                "socket per worker, every waiting connection "
+                                                "accepted at once)."),
     ) -> None:
         """Serve the REST API and the guided questionnaire."""
         import os
@@ -45,21 +50,30 @@ def register(app: typer.Typer) -> None:
         # No access log: paths and query strings could name a company.
         if server == "granian":
             run_granian(host, port, workers)
-        elif workers == 1:
-            import uvicorn
-
-            from chujing.web import create_app
-            from chujing.web.app import settle
-
-            app = create_app(settings)
-            settle(app)  # as the factory does for each of several workers
-            uvicorn.run(app, host=host, port=port, log_level="info",
-                        access_log=False, http="httptools", loop="uvloop")
         else:
-            import uvicorn
+            app = APP_FACTORY
+            if workers == 1:
+                from chujing.web import create_app
+                from chujing.web.app import settle
 
-            uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers,
-                        log_level="info", access_log=False, http="httptools", loop="uvloop")
+                app = create_app(settings)
+                settle(app)  # as the factory does for each of several workers
+            run_uvicorn(app, host, port, workers, shared_socket)
+
+
+def run_uvicorn(app, host: str, port: int, workers: int, shared_socket: bool = False) -> None:
+    """uvicorn on uvloop accepting every waiting connection at once, a listening socket per worker
+    (web/workers.py); or, with --shared-socket, as plain `uvicorn --workers` runs it."""
+    options = dict(log_level="info", access_log=False, http="httptools")
+    if shared_socket:
+        import uvicorn
+
+        uvicorn.run(app, factory=isinstance(app, str), host=host, port=port, workers=workers,
+                    loop="uvloop", **options)
+    else:
+        from chujing.web import workers as eager
+
+        eager.run(app, host, port, workers, **options)
 
 
 APP_FACTORY = "chujing.web.app:app_from_env"
