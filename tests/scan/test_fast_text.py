@@ -249,3 +249,48 @@ def test_one_free_text_call_per_batch_finds_what_per_column_calls_find(tmp_path,
     assert one.subjects == several.subjects
     assert one.raw.persons.sort("key").equals(several.raw.persons.sort("key"))
     assert [vars(s) for s in one.raw.column_stats] == [vars(s) for s in several.raw.column_stats]
+
+
+_WIDE = st.sampled_from([
+    "１", "３８", "Ａ", "ｚ", "，", "：", "＠", "－", "\u3000", "\uff00", "\uff5f", "～", "！", "a", "1",
+    " ", "手机", "卡号", "。", "·", "é", "𠀀", "㐀", "\n", "13812345678", "长长的一句话没有全角字符",
+])
+
+
+def _fold_reference(parts: list[tuple[pl.Series, np.ndarray]]) -> list[str | None]:
+    return fold_width(pl.concat([values.gather(pl.Series(rows, dtype=pl.UInt32))
+                                 for values, rows in parts])).to_list()
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.lists(_WIDE, max_size=14).map("".join)),
+                min_size=1, max_size=30), st.randoms(use_true_random=False))
+def test_folded_cells_are_fold_width_of_the_gathered_cells(texts, rnd):
+    from chujing.scan.fast.text import folded_cells
+
+    series = pl.Series("note", texts, dtype=pl.Utf8)
+    chunked = pl.concat([series[: len(texts) // 2], series[len(texts) // 2:]], rechunk=False)
+    sliced = pl.concat([series, series]).slice(len(texts) // 3, len(texts))
+    parts = []
+    for values in (series, chunked, sliced):
+        rows = np.array(sorted(rnd.sample(range(len(values)), rnd.randint(0, len(values)))),
+                        dtype=np.int64)
+        parts.append((values, rows))
+        one = folded_cells([(values, rows)])
+        assert one is not None and one.to_list() == _fold_reference([(values, rows)])
+    assert folded_cells(parts).to_list() == _fold_reference(parts)
+
+
+def test_folded_cells_of_a_note_column():
+    from chujing.scan.fast.text import folded_cells
+
+    rng = random.Random(16)
+    texts = [rng.choice(CONTEXTS) + rng.choice(_pieces(rng)) + rng.choice(AFTERS)
+             for _ in range(3000)]
+    texts = ["".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" and rng.random() < 0.3 else c
+                     for c in text) for text in texts] + [None, ""]
+    series = pl.Series("note", texts, dtype=pl.Utf8)
+    rows = np.flatnonzero(np.array([rng.random() < 0.8 for _ in texts]))
+    folded = folded_cells([(series, rows)])
+    assert folded.to_list() == _fold_reference([(series, rows)])
+    check(folded.to_list(), fold=False)

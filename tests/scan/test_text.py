@@ -92,3 +92,93 @@ def test_two_names_without_a_cue_are_both_found():
 ])
 def test_joined_words_are_not_names(text):
     assert not {f for f in found(text) if f[0] == "cn_person_name"}
+
+
+def _reference_text_column(scanner, batch, file, plan, found) -> None:
+    """The scanner's bookkeeping of free-text findings as it was in Polars (before numpy)."""
+    from chujing.scan import scanner as sm
+    from chujing.scan.detectors import BY_ID
+    from chujing.scan.text import KEYWORD_DETECTOR
+
+    found = found.with_columns(
+        category=pl.when(pl.col("detector").str.starts_with(KEYWORD_DETECTOR + ":"))
+        .then(pl.col("detector").str.slice(len(KEYWORD_DETECTOR) + 1))
+        .otherwise(pl.col("detector").replace_strict(
+            {d: BY_ID[d].category for d in BY_ID}, default=None)))
+    for (detector,), group in found.group_by("detector", maintain_order=True):
+        stats = scanner.stats.get(file, plan, str(detector), free_text=True)
+        stats.matches += group["row"].n_unique()
+        scanner.stats.add_samples(stats, group["value"])
+    bits = found["category"].replace_strict(sm.BIT, default=0, return_dtype=pl.UInt32)
+    batch.scatter_flags(found["row"], bits)
+    rid = found.filter(pl.col("detector") == "cn_resident_id")
+    if rid.height:
+        minor = (rid["value"].str.slice(6, 8) >= scanner.minor_threshold).cast(pl.UInt32)
+        batch.scatter_flags(rid["row"], minor * sm.BIT["minor_under_14"] + sm._RID_DERIVED)
+    batch.organisations += found.filter(pl.col("detector") == "uscc").height
+    gps = found.filter(pl.col("detector") == "gps")
+    if gps.height:
+        per_row = gps.group_by("row").len().filter(pl.col("len") >= 2)
+        if per_row.height:
+            batch.scatter_flags(per_row["row"], pl.repeat(
+                sm.BIT["whereabouts_tracks"], per_row.height, dtype=pl.UInt32, eager=True))
+        batch.points.append((gps["row"].to_numpy(), gps["value"]))
+    for det_id, key_type in (("cn_resident_id", "rid"), ("travel_document", "travel_document"),
+                             ("cn_mobile", "phone"), ("email", "email")):
+        sub = found.filter(pl.col("detector") == det_id)
+        if sub.height:
+            batch.scatter_key(sm.KEY_RANKS[key_type], sub["row"], sub["value"], key_type + ":")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_findings_bookkeeping_matches_the_polars_reference(seed):
+    import random
+    from datetime import date
+
+    import numpy as np
+
+    from chujing.scan import scanner as sm
+    from chujing.scan.columns import ColumnPlan
+
+    rng = random.Random(seed)
+    height = 400
+    values_of = {
+        "cn_resident_id": lambda: f"110105{rng.choice(['1949', '2015', '2020'])}0101{rng.randint(1000, 9999)}",
+        "cn_mobile": lambda: rng.choice(["138", "199", "100"]) + f"{rng.randint(0, 99999999):08d}",
+        "email": lambda: f"u{rng.randint(0, 50)}@example.com",
+        "travel_document": lambda: f"E{rng.randint(0, 99999999):08d}",
+        "gps": lambda: f"31.{rng.randint(0, 9999)},121.{rng.randint(0, 9999)}",
+        "uscc": lambda: "91350100M000100Y43",
+        "cn_person_name": lambda: rng.choice(["张伟", "王小明", "刘桂英"]),
+        "bank_card": lambda: "6222021234567890128",
+        "keyword:medical_health": lambda: "确诊",
+        "keyword:financial_account": lambda: "卡号",
+        "cn_address": lambda: "北京市朝阳区建国路1号",
+    }
+    detectors = list(values_of)
+    rows, dets, values = [], [], []
+    for _ in range(rng.randint(1, 900)):
+        det = rng.choice(detectors[: rng.randint(1, len(detectors))])
+        rows.append(rng.randrange(height))
+        dets.append(det)
+        values.append(values_of[det]())
+    found = pl.DataFrame({"row": rows, "detector": dets, "value": values},
+                         schema={"row": pl.UInt32, "detector": pl.Utf8, "value": pl.Utf8})
+    plan = ColumnPlan(column="note", role="text")
+    results = []
+    for run in ("numpy", "reference"):
+        scanner = sm.Scanner(sm.ScanOptions(as_of=date(2025, 11, 1)))
+        batch = sm._Batch(height)
+        for _ in range(2):  # a second batch: samples already taken, mobile prefixes still counted
+            if run == "numpy":
+                scanner._text_column(batch, "f.csv", plan, found["value"],
+                                     pl.Series([True] * height), found)
+            else:
+                _reference_text_column(scanner, batch, "f.csv", plan, found)
+        keys = [(rank, k.prefix, k.values.to_list(), k.rows.tolist())
+                for rank in sorted(batch.keys) for k in batch.keys[rank]]
+        points = [(r.tolist(), v.to_list()) for r, v in batch.points]
+        stats = [vars(s) for s in scanner.stats.by_key.values()]
+        results.append((batch.flags.tolist(), keys, points, batch.organisations, stats))
+    assert results[0] == results[1]
+    assert np.any(np.array(results[0][0]) != 0)

@@ -19,11 +19,12 @@ Candidates, a handful per cell, are validated in bulk, each by the first detecto
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import polars as pl
 
-from chujing.scan.detectors import ADDRESS, IDENTIFIERS, NAME, Detector
+from chujing.scan.detectors import ADDRESS, BY_ID, IDENTIFIERS, NAME, Detector
 from chujing.scan.detectors.person_name import CUE_WORDS, PAIR_SEPARATOR, PAIR_WORDS
 from chujing.scan.detectors.special import KEYWORD_CATEGORY
 
@@ -225,3 +226,30 @@ def detect_in_text(rows: pl.Series, texts: pl.Series, *, fast: bool = True) -> p
     if not found:
         return pl.DataFrame(schema=FINDINGS_SCHEMA)
     return pl.concat([f.cast(FINDINGS_SCHEMA) for f in found])
+
+
+@cache
+def _detector_enum() -> tuple[pl.Enum, tuple[str, ...]]:
+    keywords = sorted({f"{KEYWORD_DETECTOR}:{c}" for c in KEYWORD_CATEGORY.values()})
+    names = (*BY_ID, *keywords)
+    return pl.Enum(names), names
+
+
+def detector_codes(detectors: pl.Series) -> tuple[np.ndarray, tuple[str, ...]]:
+    """The findings' detector ids as small integers, and the id of each integer: one cast,
+    where comparing the strings costs a pass per detector."""
+    enum, names = _detector_enum()
+    try:
+        return detectors.cast(enum).to_physical().to_numpy(), names
+    except pl.exceptions.PolarsError:  # an id outside the registry: this batch's own
+        names = tuple(detectors.unique(maintain_order=True).to_list())
+        return detectors.replace_strict(names, range(len(names)),
+                                        return_dtype=pl.UInt32).to_numpy(), names
+
+
+def category_of(detector: str) -> str | None:
+    """The PI category of a finding's detector id (keyword findings name theirs)."""
+    if detector.startswith(KEYWORD_DETECTOR + ":"):
+        return detector[len(KEYWORD_DETECTOR) + 1:]
+    det = BY_ID.get(detector)
+    return det.category if det else None

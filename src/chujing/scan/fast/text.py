@@ -68,6 +68,39 @@ def text_buffers(texts: pl.Series) -> Buffers | None:
     return _buffers(array)
 
 
+def folded_cells(parts: list[tuple[pl.Series, np.ndarray]]) -> pl.Series | None:
+    """The cells at `rows` of each text Series, in order, width-folded as `normalise.fold_width`
+    folds them, as one Series over one fresh data buffer (`text_fold`); None without numba or
+    for non-text."""
+    import pyarrow as pa
+
+    from chujing.scan.fast import string_views
+
+    k = kernel_module("text_fold")
+    if k is None or any(values.dtype != pl.Utf8 for values, _ in parts):
+        return None
+    n = sum(rows.size for _, rows in parts)
+    views = np.empty(16 * n, dtype=np.uint8)
+    buffers, present, room = [], [], 16
+    for values, rows in parts:
+        v32, vu8, data, starts, valid = string_views(values)
+        rows = rows.astype(np.int64, copy=False)
+        present.append(valid[rows] != 0 if valid.size else np.ones(rows.size, dtype=np.bool_))
+        room += int(v32[0::4][rows][present[-1]].sum())  # folding only shortens
+        buffers.append((v32, vu8, data, starts, valid, rows))
+    out = np.empty(room, dtype=np.uint8)
+    at = j = 0
+    for v32, vu8, data, starts, valid, rows in buffers:
+        at = k.gather_folded(v32, vu8, data, starts, valid, rows,
+                             views[16 * j:16 * (j + rows.size)], out, at)
+        j += rows.size
+    mask = np.concatenate(present) if present else np.zeros(0, dtype=np.bool_)
+    validity = None if mask.all() else pa.py_buffer(np.packbits(mask, bitorder="little"))
+    array = pa.Array.from_buffers(pa.string_view(), n,
+                                  [validity, pa.py_buffer(views), pa.py_buffer(out[:max(at, 1)])])
+    return pl.Series(parts[0][0].name if parts else "", array)
+
+
 def scan_text(texts: pl.Series, groups: tuple[tuple[str, ...], ...],
               buffers: Buffers | None = None) -> tuple[KernelFindings, np.ndarray] | None:
     """One kernel pass: identifier findings and deferred cells, and per cell the bits of the
