@@ -211,7 +211,7 @@ def test_name_kernel_defers_characters_beyond_the_table():
 
 def test_one_free_text_call_per_batch_finds_what_per_column_calls_find(tmp_path, monkeypatch):
     # On one thread the scanner sends the text columns and the identifier cells that did not
-    # validate to one detect_in_text call; on several, text columns are detected with the
+    # validate to one find_in_text call; on several, text columns are detected with the
     # other columns. Same persons, flags and per-column stats, in the same order.
     from datetime import date
 
@@ -221,7 +221,7 @@ def test_one_free_text_call_per_batch_finds_what_per_column_calls_find(tmp_path,
 
     path = _dataset(tmp_path / "people.csv", rows=1500)
     calls: list[int] = []
-    real = scanner_module.detect_in_text
+    real = scanner_module.find_in_text
 
     def counted(rows, texts, **kw):
         calls.append(len(texts))
@@ -234,7 +234,7 @@ def test_one_free_text_call_per_batch_finds_what_per_column_calls_find(tmp_path,
         batches.append(frame.height)
         return scan_batch(self, file, frame, plans)
 
-    monkeypatch.setattr(scanner_module, "detect_in_text", counted)
+    monkeypatch.setattr(scanner_module, "find_in_text", counted)
     monkeypatch.setattr(scanner_module.Scanner, "scan_batch", counted_batch)
     results = []
     for threads in (1, 2):

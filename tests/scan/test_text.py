@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from chujing.scan.normalise import fold_width
-from chujing.scan.text import detect_in_text
+from chujing.scan.text import Findings, detect_in_text
 
 
 def found(text: str) -> set[tuple[str, str]]:
@@ -172,7 +172,7 @@ def test_findings_bookkeeping_matches_the_polars_reference(seed):
         for _ in range(2):  # a second batch: samples already taken, mobile prefixes still counted
             if run == "numpy":
                 scanner._text_column(batch, "f.csv", plan, found["value"],
-                                     pl.Series([True] * height), found)
+                                     pl.Series([True] * height), Findings.of(found))
             else:
                 _reference_text_column(scanner, batch, "f.csv", plan, found)
         keys = [(rank, k.prefix, k.values.to_list(), k.rows.tolist())

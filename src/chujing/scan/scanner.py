@@ -27,7 +27,7 @@ from chujing.scan.fast import not_null, present_mask, unknown_prefixes
 from chujing.scan.normalise import fold_width, non_empty
 from chujing.scan.persons import KEY_RANKS, KeyCandidate, PersonTable, minor_birth_threshold
 from chujing.scan.readers import BATCH_ROWS, SourceFile, discover, read_batches
-from chujing.scan.text import category_of, detect_in_text, detector_codes
+from chujing.scan.text import Findings, category_of, detector_names, find_in_text
 
 SAMPLES_PER_COLUMN = 3
 _RID_DERIVED = BIT["id_number"] | BIT["birth_date"] | BIT["sex"] | BIT["region_of_issue"]
@@ -150,8 +150,8 @@ class _Batch:
 
     def add_flags(self, mask: pl.Series | np.ndarray, bits: int | pl.Series) -> None:
         where = mask if isinstance(mask, np.ndarray) else mask.fill_null(False).to_numpy()
-        if isinstance(bits, int):  # a masked in-place OR (boolean indexing costs ~4x more)
-            np.bitwise_or(self.flags, np.uint32(bits), out=self.flags, where=where)
+        if isinstance(bits, int):  # mask times bits, OR-ed in place: 5x boolean indexing
+            np.bitwise_or(self.flags, where.view(np.uint8) * np.uint32(bits), out=self.flags)
         else:
             self.flags |= np.where(where, bits.cast(pl.UInt32).fill_null(0).to_numpy(),
                                    np.uint32(0)).astype(np.uint32)
@@ -208,11 +208,11 @@ class Scanner:
         return present & ~hit
 
     @staticmethod
-    def _find_in_text(height: int, raw: pl.Series, present: pl.Series) -> pl.DataFrame | None:
+    def _find_in_text(height: int, raw: pl.Series, present: pl.Series) -> Findings | None:
         if not present.any():
             return None
         rows = pl.int_range(height, eager=True, dtype=pl.UInt32).filter(present)
-        return detect_in_text(rows, fold_width(raw.filter(present)))
+        return find_in_text(rows, fold_width(raw.filter(present)))
 
     @staticmethod
     def _free_text(height: int, plans: list[ColumnPlan], detected: list) -> dict:
@@ -240,28 +240,24 @@ class Scanner:
         if texts is None:
             texts = pl.concat([fold_width(raw.gather(pl.Series(at, dtype=pl.UInt32)))
                                for raw, at in cells])
-        found = detect_in_text(pl.Series(np.concatenate(rows), dtype=pl.UInt32), texts)
-        at = found["row"].to_numpy()
-        found = pl.DataFrame([pl.Series("row", at % height, dtype=pl.UInt32),
-                              found["detector"], found["value"]])
+        found = find_in_text(pl.Series(np.concatenate(rows), dtype=pl.UInt32), texts)
+        column = found.rows // height
+        found = Findings(found.rows % height, found.codes, found.values)
         if len(columns) == 1:
             return {columns[0]: found}
-        column = at // height
-        return {k: found.filter(pl.Series(column == k)) for k in columns}
+        return {k: found.take(column == k) for k in columns}
 
     def _text_column(self, batch: _Batch, file: str, plan: ColumnPlan, raw: pl.Series,
-                     present: pl.Series, found: pl.DataFrame | None = None) -> None:
+                     present: pl.Series, found: Findings | None = None) -> None:
         if plan.role == "text":
             key = (file, plan.column)
             self.stats.text_cells[key] = self.stats.text_cells.get(key, 0) + int(present.sum())
         elif found is None:
             found = self._find_in_text(batch.height, raw, present)
-        if found is None or found.height == 0:
+        if found is None or found.rows.size == 0:
             return
         # numpy per detector (a small integer per finding), not a Polars pass per question
-        rows = found["row"].to_numpy()
-        values = found["value"]
-        codes, names = detector_codes(found["detector"])
+        rows, codes, values, names = found.rows, found.codes, found.values, detector_names()
         counts = np.bincount(codes, minlength=len(names))
         present_codes = np.flatnonzero(counts)
         first = {int(c): int(np.argmax(codes == c)) for c in present_codes}

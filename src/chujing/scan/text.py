@@ -43,6 +43,9 @@ class TextPass:
     prefilter_regex: str | None = None
     prefilter_words: tuple[str, ...] = ()
     min_bytes: int = 5
+    # validate each distinct candidate once when many repeat: pays where validating costs
+    # more than finding the distinct ones and joining back (names' four capture regexes)
+    dedupe: bool = True
 
     def cells(self, texts: pl.Series) -> pl.Series:
         if self.prefilter_regex:
@@ -62,7 +65,7 @@ PASSES = (
     TextPass("names", NAME.text_pattern or "", (NAME,),
              prefilter_words=CUE_WORDS + PAIR_WORDS),
     TextPass("addresses", ADDRESS.text_pattern or "", (ADDRESS,),
-             prefilter_words=("省", "市", "区", "县", "自治区", "旗", "镇", "乡")),
+             prefilter_words=("省", "市", "区", "县", "自治区", "旗", "镇", "乡"), dedupe=False),
 )
 _KEYWORDS = sorted(KEYWORD_CATEGORY, key=len, reverse=True)
 # The fast path's word flags: bit 0 keywords, then the word prefilters of PASSES[1:].
@@ -91,10 +94,31 @@ def _validated(detector: Detector, candidates: pl.Series, dedupe: bool) -> pl.Se
     return detector.validate_text(candidates)
 
 
+# A pass's findings of one detector (or, for keywords, one code per finding): positions (or
+# rows), detector code(s) (indices into `detector_names()`), normalised values.
+Part = tuple[pl.Series, "int | np.ndarray", pl.Series]
+
+
+@cache
+def _codes() -> tuple[tuple[str, ...], dict[str, int], dict[str, int]]:
+    """Every detector id a finding can carry, its code, and each keyword's code."""
+    keywords = sorted({f"{KEYWORD_DETECTOR}:{c}" for c in KEYWORD_CATEGORY.values()})
+    names = (*BY_ID, *keywords)
+    code = {name: i for i, name in enumerate(names)}
+    assert len(names) < 1 << 16
+    return names, code, {kw: code[f"{KEYWORD_DETECTOR}:{c}"] for kw, c in
+                         KEYWORD_CATEGORY.items()}
+
+
+def detector_names() -> tuple[str, ...]:
+    return _codes()[0]
+
+
 def _validate(candidates: pl.DataFrame, detectors: tuple[Detector, ...],
-              dedupe: bool = False) -> list[pl.DataFrame]:
+              dedupe: bool = False) -> list[Part]:
     found = []
     remaining = candidates
+    code = _codes()[1]
     for detector in detectors:
         if remaining.height == 0:
             break
@@ -108,14 +132,12 @@ def _validate(candidates: pl.DataFrame, detectors: tuple[Detector, ...],
         hit = value.is_not_null()
         hits = int(hit.sum())
         if hits:
-            one = pl.DataFrame({
-                "row": shaped["row"].filter(hit),
-                "detector": pl.repeat(detector.id, hits, dtype=pl.Utf8, eager=True),
-                "value": value.filter(hit),
-            })
+            rows, values = shaped["row"].filter(hit), value.filter(hit)
             if detector is NAME:  # two names joined (刘桂英和刘超…) are one candidate
-                one = one.with_columns(pl.col("value").str.split(PAIR_SEPARATOR)).explode("value")
-            found.append(one)
+                one = pl.DataFrame({"row": rows, "value": values.str.split(PAIR_SEPARATOR)})
+                one = one.explode("value")
+                rows, values = one["row"], one["value"]
+            found.append((rows, code[detector.id], values))
             # a candidate is one identifier: once validated, no later detector sees it
             taken = hit.to_numpy()
             if where is not None:
@@ -126,18 +148,27 @@ def _validate(candidates: pl.DataFrame, detectors: tuple[Detector, ...],
     return found
 
 
-def _keywords(rows: pl.Series, texts: pl.Series) -> pl.DataFrame:
+def _keywords(rows: pl.Series, texts: pl.Series) -> Part:
     frame = pl.DataFrame({"row": rows, "value": texts.str.extract_many(_KEYWORDS)})
     frame = frame.explode("value").drop_nulls("value")
-    return frame.select(
-        "row",
-        detector=pl.lit(KEYWORD_DETECTOR + ":")
-        + pl.col("value").replace_strict(KEYWORD_CATEGORY, return_dtype=pl.Utf8),
-        value="value",
-    )
+    codes = frame["value"].replace_strict(_codes()[2], return_dtype=pl.UInt16)
+    return frame["row"], codes.to_numpy(), frame["value"]
 
 
-def _identifiers(rows: pl.Series, texts: pl.Series, kernel) -> list[pl.DataFrame]:
+def _in_cell_order(rows: pl.Series, parts: list[tuple[np.ndarray, pl.Series]], code: int) -> Part:
+    """Parts of one detector (positions in `texts`, values) as one, in cell order (stable),
+    positions mapped to `rows`."""
+    if len(parts) == 1:
+        position, values = parts[0]
+    else:
+        position = np.concatenate([p for p, _ in parts])
+        order = np.argsort(position, kind="stable")
+        position = position[order]
+        values = pl.concat([v for _, v in parts]).gather(pl.Series(order, dtype=pl.UInt32))
+    return rows.gather(pl.Series(position, dtype=pl.UInt32)), code, values
+
+
+def _identifiers(rows: pl.Series, texts: pl.Series, kernel) -> list[Part]:
     """The identifier pass: the byte kernel's findings (`kernel`: its KernelFindings, or None)
     where it decides, the regex pass on the rest."""
     id_pass = PASSES[0]
@@ -146,29 +177,28 @@ def _identifiers(rows: pl.Series, texts: pl.Series, kernel) -> list[pl.DataFrame
         return _validate(candidates, id_pass.detectors) if candidates.height else []
     from chujing.scan.fast.text import KIND_DETECTORS
 
-    deferred: list[pl.DataFrame] = []
+    deferred: list[Part] = []
     if kernel.deferred.size:  # by position in `texts`, mapped to rows below
         where = pl.Series(kernel.deferred, dtype=pl.UInt32)
         candidates = _candidates(where, texts.gather(where), id_pass)
         if candidates.height:
             deferred = _validate(candidates, id_pass.detectors)
-    decided = pl.DataFrame({"row": pl.Series(kernel.position, dtype=pl.UInt32),
-                            "kind": kernel.kind, "value": kernel.value})
+    code = _codes()[1]
     found = []
     for detector in id_pass.detectors:  # the regex pass's order: registry, then cell order
-        parts = [f for f in deferred if f["detector"][0] == detector.id]
+        mine = code[detector.id]
+        parts = [(p.to_numpy(), v) for p, c, v in deferred if c == mine]
         if detector.id in KIND_DETECTORS:
-            mine = decided.filter(pl.col("kind") == KIND_DETECTORS.index(detector.id))
-            if mine.height:
-                parts.append(mine.select("row", detector=pl.lit(detector.id), value="value"))
+            decided = np.flatnonzero(kernel.kind == KIND_DETECTORS.index(detector.id))
+            if decided.size:
+                parts.append((kernel.position[decided],
+                              kernel.value.gather(pl.Series(decided, dtype=pl.UInt32))))
         if parts:
-            frame = pl.concat(parts).sort("row", maintain_order=True) if len(parts) > 1 \
-                else parts[0]
-            found.append(frame.with_columns(row=rows.gather(frame["row"])))
+            found.append(_in_cell_order(rows, parts, mine))
     return found
 
 
-def _names(rows: pl.Series, texts: pl.Series, flags, bit: int, buffers) -> list[pl.DataFrame]:
+def _names(rows: pl.Series, texts: pl.Series, flags, bit: int, buffers) -> list[Part]:
     """The name pass by the name kernel, with the regex pass on the cells it defers."""
     from chujing.scan.fast.text import find_names
 
@@ -178,24 +208,40 @@ def _names(rows: pl.Series, texts: pl.Series, flags, bit: int, buffers) -> list[
         where = pl.Series(deferred, dtype=pl.UInt32)
         candidates = _candidates(where, texts.gather(where), PASSES[bit])
         if candidates.height:
-            parts = _validate(candidates, PASSES[bit].detectors, dedupe=True)
+            parts = [(p.to_numpy(), v)
+                     for p, _, v in _validate(candidates, PASSES[bit].detectors, dedupe=True)]
     if cells.size:
-        parts.append(pl.DataFrame({"row": pl.Series(cells, dtype=pl.UInt32),
-                                   "detector": pl.repeat(NAME.id, cells.size, dtype=pl.Utf8,
-                                                         eager=True),
-                                   "value": values}))
-    if not parts:
-        return []
-    frame = pl.concat(parts).sort("row", maintain_order=True) if len(parts) > 1 else parts[0]
-    return [frame.with_columns(row=rows.gather(frame["row"]))]
+        parts.append((cells, values))
+    return [_in_cell_order(rows, parts, _codes()[1][NAME.id])] if parts else []
 
 
-def detect_in_text(rows: pl.Series, texts: pl.Series, *, fast: bool = True) -> pl.DataFrame:
-    """Findings (row, detector, value) in free-text cells; `value` is the normalised form.
+@dataclass(frozen=True)
+class Findings:
+    """Findings in free text as arrays: row, detector code (`detector_names()`), value."""
 
-    `fast=False` runs the regex passes on every cell: the reference the kernels are tested
-    and benchmarked against.
-    """
+    rows: np.ndarray  # uint32
+    codes: np.ndarray  # uint16
+    values: pl.Series
+
+    def take(self, mask: np.ndarray) -> Findings:
+        return Findings(self.rows[mask], self.codes[mask], self.values.filter(pl.Series(mask)))
+
+    def frame(self) -> pl.DataFrame:
+        names = pl.Series("detector", detector_names(), dtype=pl.Utf8)
+        return pl.DataFrame([pl.Series("row", self.rows, dtype=pl.UInt32),
+                             names.gather(pl.Series(self.codes, dtype=pl.UInt32)),
+                             self.values.alias("value").cast(pl.Utf8)])
+
+    @staticmethod
+    def of(frame: pl.DataFrame) -> Findings:
+        """From `detect_in_text`'s frame (ids outside the registry are not expected)."""
+        codes = frame["detector"].replace_strict(_codes()[1], return_dtype=pl.UInt16)
+        return Findings(frame["row"].cast(pl.UInt32).to_numpy(), codes.to_numpy(),
+                        frame["value"])
+
+
+def find_in_text(rows: pl.Series, texts: pl.Series, *, fast: bool = True) -> Findings:
+    """`detect_in_text` as arrays (no detector strings): what the scanner takes."""
     kernel = flags = buffers = None
     if fast:
         from chujing.scan.fast.text import scan_text, text_buffers
@@ -221,30 +267,26 @@ def detect_in_text(rows: pl.Series, texts: pl.Series, *, fast: bool = True) -> p
             keep = pl.Series((flags >> bit) & 1, dtype=pl.Boolean)
         candidates = _candidates(rows, texts, text_pass, keep)
         if candidates.height:
-            found.extend(_validate(candidates, text_pass.detectors, dedupe=fast))
-    found = [f for f in found if f.height]
+            found.extend(_validate(candidates, text_pass.detectors,
+                                   dedupe=fast and text_pass.dedupe))
+    found = [f for f in found if len(f[2])]
     if not found:
-        return pl.DataFrame(schema=FINDINGS_SCHEMA)
-    return pl.concat([f.cast(FINDINGS_SCHEMA) for f in found])
+        return Findings(np.zeros(0, np.uint32), np.zeros(0, np.uint16),
+                        pl.Series("value", [], dtype=pl.Utf8))
+    return Findings(
+        np.concatenate([r.cast(pl.UInt32).to_numpy() for r, _, _ in found]),
+        np.concatenate([np.full(len(v), c, dtype=np.uint16) if isinstance(c, int)
+                        else c.astype(np.uint16) for _, c, v in found]),
+        pl.concat([v.cast(pl.Utf8) for _, _, v in found]))
 
 
-@cache
-def _detector_enum() -> tuple[pl.Enum, tuple[str, ...]]:
-    keywords = sorted({f"{KEYWORD_DETECTOR}:{c}" for c in KEYWORD_CATEGORY.values()})
-    names = (*BY_ID, *keywords)
-    return pl.Enum(names), names
+def detect_in_text(rows: pl.Series, texts: pl.Series, *, fast: bool = True) -> pl.DataFrame:
+    """Findings (row, detector, value) in free-text cells; `value` is the normalised form.
 
-
-def detector_codes(detectors: pl.Series) -> tuple[np.ndarray, tuple[str, ...]]:
-    """The findings' detector ids as small integers, and the id of each integer: one cast,
-    where comparing the strings costs a pass per detector."""
-    enum, names = _detector_enum()
-    try:
-        return detectors.cast(enum).to_physical().to_numpy(), names
-    except pl.exceptions.PolarsError:  # an id outside the registry: this batch's own
-        names = tuple(detectors.unique(maintain_order=True).to_list())
-        return detectors.replace_strict(names, range(len(names)),
-                                        return_dtype=pl.UInt32).to_numpy(), names
+    `fast=False` runs the regex passes on every cell: the reference the kernels are tested
+    and benchmarked against.
+    """
+    return find_in_text(rows, texts, fast=fast).frame()
 
 
 def category_of(detector: str) -> str | None:
