@@ -121,6 +121,43 @@ def present_mask(raw: pl.Series) -> np.ndarray:
     return out
 
 
+def not_null(values: pl.Series) -> np.ndarray:
+    """`values.is_not_null().to_numpy()`, read off the Arrow validity bitmap (a Polars boolean
+    to numpy costs ~1.6 ns a cell, unpacking the bitmap a fraction of that)."""
+    import pyarrow as pa
+
+    nulls = values.null_count()
+    if nulls == 0 or nulls == len(values):
+        return np.full(len(values), nulls == 0, dtype=np.bool_)
+    array = values.to_arrow(compat_level=pl.CompatLevel.newest())
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    bitmap = array.buffers()[0]
+    n, offset = len(array), array.offset
+    packed = np.frombuffer(bitmap, dtype=np.uint8)[offset // 8:(offset + n + 7) // 8]
+    first = offset - 8 * (offset // 8)
+    return np.unpackbits(packed, bitorder="little")[first:first + n].view(np.bool_)
+
+
+@cache
+def _known_prefixes() -> np.ndarray | None:
+    table = np.zeros(1000, dtype=np.bool_)
+    for prefix in phone.KNOWN_PREFIXES:
+        if len(prefix) != 3 or not prefix.isascii() or not prefix.isdigit():
+            return None  # the kernel knows 3-digit prefixes only
+        table[int(prefix)] = True
+    return table
+
+
+def unknown_prefixes(values: pl.Series) -> int:
+    """`phone.unknown_prefix(values).sum()` for a column of normalised mobile numbers."""
+    k = _kernels()
+    table = _known_prefixes()
+    if k is None or table is None or values.dtype != pl.Utf8 or len(values) == 0:
+        return int(phone.unknown_prefix(values).sum())
+    return int(k.unknown_prefixes(*string_views(values), table))
+
+
 _RUNNERS: dict[str, Callable] = {
     address.DETECTOR.id: lambda k, hinted, b, out: k.address(*b, _han_table(), out),
     vehicle.PLATE.id: lambda k, hinted, b, out: k.plate(*b, _han_table(), out),

@@ -43,6 +43,9 @@ def _days_in_month(year, month):
 
 # -- cell checks: (bytes, start, length, …) -> status ------------------------------------------
 
+_RID_WEIGHTS = __import__("numpy").array([(1 << (17 - k)) % 11 for k in range(17)])  # 2^(17-k) mod 11
+
+
 @njit(**_INLINE)
 def _rid_cell(buf, s, n, provinces, earliest, latest):
     """18-character IDs: digits, check character a digit or upper-case X (GB 11643)."""
@@ -50,11 +53,9 @@ def _rid_cell(buf, s, n, provinces, earliest, latest):
         total = 0
         digits = True
         for k in range(17):
-            b = buf[s + k]
-            if not _is_digit(b):
-                digits = False
-                break
-            total += (b - 48) * ((1 << (17 - k)) % 11)
+            d = int64(buf[s + k]) - 48
+            digits &= 0 <= d <= 9
+            total += d * _RID_WEIGHTS[k]
         last = buf[s + 17]
         if digits and (_is_digit(last) or last == 88):
             code = 10 if last == 88 else last - 48
@@ -148,54 +149,67 @@ def _ipv4_cell(buf, s, n):
     return VALID if ok and groups == 4 else INVALID
 
 
-@njit(**_INLINE)
-def _email_local(b):
-    return (_is_digit(b) or 97 <= b <= 122 or b == 46 or b == 95 or b == 37 or b == 43
-            or b == 45)
+def _email_classes():
+    import numpy as np
+
+    table = np.zeros(256, dtype=np.uint8)
+    for b in range(256):
+        if b == 32 or 9 <= b <= 13 or b >= 128 or 65 <= b <= 90:
+            table[b] |= _E_DEFER
+        if 48 <= b <= 57 or 97 <= b <= 122 or chr(b) in "._%+-":
+            table[b] |= _E_LOCAL
+        if 97 <= b <= 122:
+            table[b] |= _E_LETTER
+        if 48 <= b <= 57 or b == 45:
+            table[b] |= _E_DIGIT
+    return table
+
+
+_E_DEFER, _E_LOCAL, _E_LETTER, _E_DIGIT = 1, 2, 4, 8
+_E_CLASS = _email_classes()
 
 
 @njit(**_INLINE)
 def _email_cell(buf, s, n):
-    """Lower-case ASCII e-mail addresses; upper case, spaces and non-ASCII defer."""
-    for k in range(n):
-        b = buf[s + k]
-        if _unclean(b) or 65 <= b <= 90:
-            return DEFER
+    """Lower-case ASCII e-mail addresses; upper case, spaces and non-ASCII defer. One pass
+    (byte classes from a table): the local part up to the first @ of [a-z0-9._%+-], not
+    starting or ending with a dot; a domain of [a-z0-9-] labels joined by single dots, 2+
+    labels, the last 2+ letters; no ".." anywhere."""
     at = -1
-    for k in range(n):
-        b = buf[s + k]
-        if b == 64:
-            at = k
-            break
-        if not _email_local(b):
-            return INVALID
-    if at <= 0 or buf[s] == 46 or buf[s + at - 1] == 46:
-        return INVALID
-    # Domain: labels of [a-z0-9-] joined by single dots, the last all letters, 2+.
+    bad = False
+    prev_dot = False
     labels = 0
     width = 0
     letters_only = True
-    for k in range(at + 1, n + 1):
-        b = 46 if k == n else buf[s + k]
-        if b == 46:
-            if width == 0:
-                return INVALID
+    seen = 0
+    for k in range(n):
+        b = buf[s + k]
+        c = _E_CLASS[b]
+        seen |= c
+        dot = b == 46
+        bad |= dot & prev_dot
+        prev_dot = dot
+        if at < 0:
+            if b == 64:
+                at = k
+            else:
+                bad |= (c & _E_LOCAL) == 0
+        elif dot:
+            bad |= width == 0
             labels += 1
-            if k < n:
-                width = 0
-                letters_only = True
-        elif 97 <= b <= 122:
-            width += 1
-        elif _is_digit(b) or b == 45:
-            width += 1
-            letters_only = False
+            width = 0
+            letters_only = True
         else:
-            return INVALID
-    if labels < 2 or not letters_only or width < 2:
+            bad |= (c & (_E_LETTER | _E_DIGIT)) == 0
+            letters_only &= (c & _E_LETTER) != 0
+            width += 1
+    if seen & _E_DEFER:
+        return DEFER
+    if bad or at <= 0 or buf[s] == 46 or buf[s + at - 1] == 46:
         return INVALID
-    for k in range(n - 1):  # no ".." in the local part either
-        if buf[s + k] == 46 and buf[s + k + 1] == 46:
-            return INVALID
+    # the end closes the last label
+    if width < 2 or not letters_only or labels < 1:
+        return INVALID
     return VALID
 
 
@@ -239,20 +253,50 @@ def _within(whole, zero, limit):
 
 @njit(**_INLINE)
 def _gps_cell(buf, s, n):
-    """"lat,lon" (or "lon,lat") with 4+ decimals; brackets, spaces, non-ASCII defer."""
-    comma = -1
+    """"lat,lon" (or "lon,lat") with 4+ decimals; brackets, spaces, non-ASCII defer. One pass:
+    each side of the first comma is -?\\d{1,3}\\.\\d{4,} (see _coordinate)."""
+    ok = True
+    first = -1  # the first coordinate's whole degrees, once its comma is seen
+    first_zero = False
+    whole = 0
+    width = 0
+    fraction = -1  # digits after the dot, -1 before it
+    zero = True
+    sign_ok = True
     for k in range(n):
         b = buf[s + k]
-        if _unclean(b) or b == 40 or b == 41 or b == 91 or b == 93:
+        if _is_digit(b):
+            if fraction < 0:
+                whole = whole * 10 + b - 48 if width < 4 else whole
+                width += 1
+            else:
+                fraction += 1
+                zero = zero and b == 48
+            sign_ok = False
+        elif b == 46:
+            ok = ok and fraction < 0 and 1 <= width <= 3
+            fraction = 0
+            sign_ok = False
+        elif b == 44 and first < 0 and ok:
+            if fraction < 4:
+                ok = False
+            first = whole
+            first_zero = zero
+            whole = 0
+            width = 0
+            fraction = -1
+            zero = True
+            sign_ok = True
+        elif b == 45 and sign_ok:
+            sign_ok = False
+        elif _unclean(b) or b == 40 or b == 41 or b == 91 or b == 93:
             return DEFER
-        if b == 44 and comma < 0:
-            comma = s + k
-    if comma < 0:
+        else:
+            ok = False
+            sign_ok = False
+    if not ok or first < 0 or fraction < 4:
         return INVALID
-    a, a_zero = _coordinate(buf, s, comma)
-    b, b_zero = _coordinate(buf, comma + 1, s + n)
-    if a < 0 or b < 0:
-        return INVALID
+    a, a_zero, b, b_zero = first, first_zero, whole, zero
     a90, a180 = _within(a, a_zero, 90), _within(a, a_zero, 180)
     b90, b180 = _within(b, b_zero, 90), _within(b, b_zero, 180)
     if a90 == -2 or a180 == -2 or b90 == -2 or b180 == -2:
@@ -508,40 +552,54 @@ def address(v32, vu8, data, starts, valid, table, out):
             out[i] = _address_cell(data, _start(v32, starts, i), n, table)
 
 
-@njit(**_INLINE)
-def _plate_char(b):
-    """[A-HJ-NP-Z0-9]"""
-    return _is_digit(b) or (65 <= b <= 90 and b != 73 and b != 79)
+def _plate_classes():
+    import numpy as np
+
+    table = np.zeros(128, dtype=np.uint8)
+    for b in range(128):
+        if b <= 32 or b == 45 or 97 <= b <= 122 or b == 127:
+            table[b] |= _P_DEFER
+        if 48 <= b <= 57 or (65 <= b <= 90 and b != 73 and b != 79):  # [A-HJ-NP-Z0-9]
+            table[b] |= _P_CHAR
+        if 48 <= b <= 57:
+            table[b] |= _P_DIGIT
+        if b == 68 or b == 70:
+            table[b] |= _P_DF
+    return table
+
+
+_P_DEFER, _P_CHAR, _P_DIGIT, _P_DF = 1, 2, 4, 8
+_P_CLASS = _plate_classes()
 
 
 @njit(**_INLINE)
 def _plate_cell(buf, s, n, table):
     """^[province][A-HJ-NP-Z] then 5 plate characters, 6 with D/F first or last, or 4 and a
-    suffix (挂学警港澳); whitespace, dashes, lower case and other non-ASCII defer."""
+    suffix (挂学警港澳); whitespace, dashes, lower case and other non-ASCII defer. ASCII bytes
+    are classed by a table and their checks AND-ed (no branch per character)."""
     end = s + n
     k = s
     chars = 0
     ok = True
     ascii_run = 0
-    dfirst = False
+    dfirst = 0
     last = 0
     suffix = False
     while k < end:
         b = buf[k]
         if b < 128:
             k += 1
-            if b <= 32 or b == 45 or 97 <= b <= 122 or b == 127:
+            c = _P_CLASS[b]
+            if c & _P_DEFER:
                 return DEFER
-            if chars == 0 or suffix:
-                ok = False
-            elif chars == 1:
-                ok = ok and _plate_char(b) and not _is_digit(b)
+            if chars < 2 or suffix:
+                ok = ok and chars == 1 and (c & (_P_CHAR | _P_DIGIT)) == _P_CHAR
             else:
-                ok = ok and _plate_char(b)
+                ok = ok and (c & _P_CHAR) != 0
                 if chars == 2:
-                    dfirst = b == 68 or b == 70
+                    dfirst = c & _P_DF
                 ascii_run += 1
-                last = b
+                last = c
         else:
             cp = _han(buf, k, end)
             if cp < 0:
@@ -561,7 +619,7 @@ def _plate_cell(buf, s, n, table):
         return VALID if ascii_run == 4 and chars == 7 else INVALID
     if ascii_run == 5:
         return VALID
-    if ascii_run == 6 and (dfirst or last == 68 or last == 70):
+    if ascii_run == 6 and (dfirst or last & _P_DF):
         return VALID
     return INVALID
 
@@ -597,6 +655,26 @@ def present(v32, vu8, valid, placeholders, out):
                     hit = True
                     break
             out[i] = not hit
+
+
+@njit(**_JIT)
+def unknown_prefixes(v32, vu8, data, starts, valid, known):
+    """How many non-null cells' first three bytes are not a 3-digit prefix `known` marks."""
+    count = 0
+    for i in range(v32.size // 4):
+        if _absent(valid, i):
+            continue
+        n = v32[4 * i]
+        if n < 3:
+            count += 1
+            continue
+        # the first 4 bytes are inline (the prefix) even for long cells
+        a, b, c = vu8[16 * i + 4] - 48, vu8[16 * i + 5] - 48, vu8[16 * i + 6] - 48
+        if 0 <= a <= 9 and 0 <= b <= 9 and 0 <= c <= 9:
+            count += not known[a * 100 + b * 10 + c]
+        else:
+            count += 1
+    return count
 
 
 @njit(**_JIT)
