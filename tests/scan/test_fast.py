@@ -198,3 +198,16 @@ def test_not_null_and_unknown_prefixes():
         assert unknown_prefixes(part) == int(unknown_prefix(part).sum())
     assert not_null(pl.Series("c", [None, None], dtype=pl.Utf8)).tolist() == [False, False]
     assert not_null(pl.Series("c", ["a"], dtype=pl.Utf8)).tolist() == [True]
+
+
+def test_slice_at_least_matches_polars():
+    from chujing.scan.fast import slice_at_least
+
+    rng = random.Random(8)
+    values = [rng.choice([None, gen.rid(rng), gen.rid(rng)[:rng.randrange(18)], "", "王伟2010",
+                          "1101012011", "110101201101019999"]) for _ in range(3000)]
+    for threshold in ("20111125", "20110101", "2011", "19000101"):
+        for part in (pl.Series("c", values, dtype=pl.Utf8),
+                     pl.Series("c", values, dtype=pl.Utf8).slice(3, 2500)):
+            ref = (part.str.slice(6, len(threshold)) >= threshold).fill_null(False).to_list()
+            assert slice_at_least(part, 6, threshold).tolist() == ref

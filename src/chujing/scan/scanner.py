@@ -23,7 +23,7 @@ from chujing.scan.columns import ColumnPlan, parse_dates, plan_columns
 from chujing.scan.detectors import BY_ID, resident_id
 from chujing.scan.detectors.phone import MOBILE, unknown_prefix
 from chujing.scan.detectors.special import SEX_VALUES
-from chujing.scan.fast import not_null, present_mask, unknown_prefixes
+from chujing.scan.fast import not_null, present_mask, slice_at_least, unknown_prefixes
 from chujing.scan.normalise import fold_width, non_empty
 from chujing.scan.persons import KEY_RANKS, KeyCandidate, PersonTable, minor_birth_threshold
 from chujing.scan.readers import BATCH_ROWS, SourceFile, discover, read_batches
@@ -195,7 +195,8 @@ class Scanner:
         self.stats.add(file, plan, det.id, int(np.count_nonzero(present)), values, hit)
         if det.id == resident_id.DETECTOR.id:
             batch.add_flags(hit, _RID_DERIVED)
-            batch.add_flags(values.str.slice(6, 8) >= self.minor_threshold, BIT["minor_under_14"])
+            batch.add_flags(slice_at_least(values, 6, self.minor_threshold),
+                            BIT["minor_under_14"])
         elif det.category:
             batch.add_flags(hit, BIT[det.category])
         else:

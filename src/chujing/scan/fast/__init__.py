@@ -158,6 +158,19 @@ def unknown_prefixes(values: pl.Series) -> int:
     return int(k.unknown_prefixes(*string_views(values), table))
 
 
+def slice_at_least(values: pl.Series, first: int, threshold: str) -> np.ndarray:
+    """`(values.str.slice(first, len(threshold)) >= threshold).fill_null(False)` as a numpy
+    mask (birth dates of ID numbers against the minors' threshold), by a kernel on ASCII."""
+    k = _kernels()
+    if k is not None and values.dtype == pl.Utf8 and len(values) and threshold.isascii():
+        out = np.empty(len(values), dtype=np.bool_)
+        wanted = np.frombuffer(threshold.encode(), dtype=np.uint8)
+        if k.slice_at_least(*string_views(values), first, wanted, out):
+            return out
+    cut = values.str.slice(first, len(threshold))
+    return (cut >= threshold).fill_null(False).to_numpy()
+
+
 _RUNNERS: dict[str, Callable] = {
     address.DETECTOR.id: lambda k, hinted, b, out: k.address(*b, _han_table(), out),
     vehicle.PLATE.id: lambda k, hinted, b, out: k.plate(*b, _han_table(), out),

@@ -677,6 +677,39 @@ def unknown_prefixes(v32, vu8, data, starts, valid, known):
     return count
 
 
+@njit(**_INLINE)
+def _from_cmp(buf, s, n, first, threshold):
+    """cell[first:first+len(threshold)] >= threshold as strings; -1 for a non-ASCII cell."""
+    for k in range(n):
+        if buf[s + k] >= 128:
+            return -1
+    for j in range(threshold.size):
+        if first + j >= n:
+            return 0  # a proper prefix sorts first
+        b = buf[s + first + j]
+        if b != threshold[j]:
+            return 1 if b > threshold[j] else 0
+    return 1
+
+
+@njit(**_JIT)
+def slice_at_least(v32, vu8, data, starts, valid, first, threshold, out):
+    """out[i]: cell i's bytes from `first`, cut to the threshold's length, sort at or after
+    `threshold` (0 for nulls); returns False if a cell is not ASCII (characters != bytes)."""
+    for i in range(out.size):
+        n = v32[4 * i]
+        if _absent(valid, i):
+            r = 0
+        elif n <= 12:
+            r = _from_cmp(vu8, 16 * i + 4, n, first, threshold)
+        else:
+            r = _from_cmp(data, _start(v32, starts, i), n, first, threshold)
+        if r < 0:
+            return False
+        out[i] = r
+    return True
+
+
 @njit(**_JIT)
 def used_buffers(v32, sizes, low, high):
     """The byte range [low, high) of each data buffer that the cells longer than 12 bytes
