@@ -64,12 +64,12 @@ def register(app: typer.Typer) -> None:
 def run_uvicorn(app, host: str, port: int, workers: int, shared_socket: bool = False) -> None:
     """uvicorn on uvloop accepting every waiting connection at once, a listening socket per worker
     (web/workers.py); or, with --shared-socket, as plain `uvicorn --workers` runs it."""
-    options = dict(log_level="info", access_log=False, http="httptools")
+    options = dict(log_level="info", access_log=False)
     if shared_socket:
         import uvicorn
 
         uvicorn.run(app, factory=isinstance(app, str), host=host, port=port, workers=workers,
-                    loop="uvloop", **options)
+                    loop="uvloop", http="httptools", **options)
     else:
         from chujing.web import workers as eager
 

@@ -167,7 +167,7 @@ def run(app, host: str, port: int, workers: int, **options) -> None:
     from uvicorn.server import Server
 
     config = Config(app, host=host, port=port, workers=workers, factory=isinstance(app, str),
-                    loop=LOOP, **options)
+                    loop=LOOP, http="httptools", **options)
     sockets: list[socket.socket] = []
     try:
         for _ in range(workers if reuse_port_supported() else 1):
