@@ -116,35 +116,37 @@ def detector_names() -> tuple[str, ...]:
 
 def _validate(candidates: pl.DataFrame, detectors: tuple[Detector, ...],
               dedupe: bool = False) -> list[Part]:
-    found = []
-    remaining = candidates
+    """Each candidate validated by the first detector (in order) whose shape it has and that
+    accepts it. The shapes of all detectors are matched in one Polars call, the candidates
+    still open kept as a numpy mask: a call per detector and question cost ~1 ms each."""
+    found: list[Part] = []
+    if candidates.height == 0:
+        return found
     code = _codes()[1]
-    for detector in detectors:
-        if remaining.height == 0:
-            break
-        shaped, where = remaining, None
-        if detector.text_shape:
-            where = remaining["cand"].str.contains(detector.text_shape).fill_null(False)
-            shaped = remaining.filter(where)
-            if shaped.height == 0:
-                continue
-        value = _validated(detector, shaped["cand"], dedupe)
-        hit = value.is_not_null()
-        hits = int(hit.sum())
-        if hits:
-            rows, values = shaped["row"].filter(hit), value.filter(hit)
+    shapes = candidates.select(
+        pl.col("cand").str.contains(d.text_shape).fill_null(False).alias(str(k))
+        for k, d in enumerate(detectors) if d.text_shape)
+    remaining = np.ones(candidates.height, dtype=np.bool_)
+    for k, detector in enumerate(detectors):
+        where = np.flatnonzero(remaining & shapes[str(k)].to_numpy() if detector.text_shape
+                               else remaining)
+        if where.size == 0:
+            if not remaining.any():
+                break
+            continue
+        index = pl.Series(where, dtype=pl.UInt32)
+        value = _validated(detector, candidates["cand"].gather(index), dedupe)
+        hit = value.is_not_null().to_numpy()
+        if hit.any():
+            rows = candidates["row"].gather(pl.Series(where[hit], dtype=pl.UInt32))
+            values = value.filter(pl.Series(hit))
             if detector is NAME:  # two names joined (刘桂英和刘超…) are one candidate
                 one = pl.DataFrame({"row": rows, "value": values.str.split(PAIR_SEPARATOR)})
                 one = one.explode("value")
                 rows, values = one["row"], one["value"]
             found.append((rows, code[detector.id], values))
             # a candidate is one identifier: once validated, no later detector sees it
-            taken = hit.to_numpy()
-            if where is not None:
-                taken_all = np.zeros(remaining.height, dtype=np.bool_)
-                taken_all[np.flatnonzero(where.to_numpy())[taken]] = True
-                taken = taken_all
-            remaining = remaining.filter(pl.Series(~taken))
+            remaining[where[hit]] = False
     return found
 
 

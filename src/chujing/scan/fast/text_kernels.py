@@ -4,7 +4,8 @@ It decides the cells whose identifiers can only be plain digit runs between Han 
 common punctuation (手机13812345678联系, 核验身份证…通过, 卡号6222…, 金额1234.56元), exactly as
 the regex pass of `scan/text.py` would (tests/scan/test_fast_text.py holds it to that). Any cell
 holding something whose regex semantics it does not model defers to the regex pass: ASCII
-letters (X check characters, e-mail, VIN, plates, IMEI…), whitespace, `@ + - ( ) _ %`, a
+letters (e-mail, VIN, plates, IMEI…; but an X after 17 digits and before no letter or digit is
+a resident ID's check character, decided here when the ID is valid), whitespace, `@ + - ( ) _ %`, a
 second colon (IPv6, MAC), a 1-3 digit run before a dot (IPv4, GPS), travel-document words
 (护照, 通行证…), non-ASCII other than Han U+4E00-9FFF and a short list of Chinese punctuation
 (full-width digits and brackets, middle dots, rarer ideographs). Commas and a single colon
@@ -164,6 +165,29 @@ def _emit(out_pos, out_kind, offsets, values, count, cell, kind, buf, s, n):
     return True
 
 
+@njit(**_HOT)
+def _rid_x(buf, s, provinces, earliest, latest):
+    """17 ASCII digits whose GB 11643 check character is X, province, real birth date in range
+    (`_rid_check` with the check character X)."""
+    total = 0
+    for k in range(17):
+        total += (buf[s + k] - 48) * ((1 << (17 - k)) % 11)
+    first = buf[s] - 48
+    if total % 11 != 2 or first < 1 or first > 8:  # r = 2: "10X98765432"[2] is X
+        return False
+    if not provinces[first * 10 + buf[s + 1] - 48]:
+        return False
+    ymd = 0
+    for k in range(6, 14):
+        ymd = ymd * 10 + buf[s + k] - 48
+    return earliest <= ymd <= latest and _real_date(ymd // 10000, ymd // 100 % 100, ymd % 100)
+
+
+@njit(**_HOT)
+def _alnum(b):
+    return 48 <= b <= 57 or 65 <= b <= 90 or 97 <= b <= 122
+
+
 @njit(**_INLINE)
 def _emit_legacy(out_pos, out_kind, offsets, values, count, cell, buf, s):
     """Append the 18-digit form of a 15-digit ID: AAAAAA 19 YYMMDD SSS + check character."""
@@ -254,6 +278,21 @@ def _cell(buf, s, n, cell, provinces, earliest, latest, bins, bin_lengths, first
                 card = width >= 16 and context_end >= 0 and chars - context_end <= 8
                 if width <= 3 and j < n and buf[s + j] == 46:
                     deferred = True  # IPv4 and GPS shapes
+                elif width == 17 and j < n and (buf[s + j] == 88 or buf[s + j] == 120):
+                    # an ID ending in X (one in eleven): the regex pass's candidate is the 18
+                    # characters when no letter or digit follows; decided here when it is a
+                    # valid ID outside a card context (else another detector might take it)
+                    x = buf[s + j]
+                    if card or (j + 1 < n and _alnum(buf[s + j + 1])) \
+                            or (first_bits[x >> 3] >> (x & 7)) & 1 \
+                            or not _rid_x(buf, s + i, provinces, earliest, latest) \
+                            or not _emit(out_pos, out_kind, offsets, values, count, cell, RID,
+                                         buf, s + i, 18):
+                        deferred = True
+                    else:
+                        values[offsets[count[0]] - 1] = 88  # upper-case X, as normalised
+                        j += 1
+                        width += 1
                 elif width >= 11 and not _run(buf, s + i, width, card, cell, provinces,
                                               earliest, latest, bins, bin_lengths, out_pos,
                                               out_kind, offsets, values, count):
