@@ -44,9 +44,12 @@ def test_serve_help():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("server,workers", [("uvicorn", 1), ("uvicorn", 2), ("granian", 2)])
-def test_serve_answers_assess(home, server, workers):
-    """`chujing serve` for real on loopback: the token check and an assessment, per server."""
+@pytest.mark.parametrize("server,workers,extra", [("uvicorn", 1, []), ("uvicorn", 2, []),
+                                                  ("uvicorn", 2, ["--shared-socket"]),
+                                                  ("granian", 2, [])])
+def test_serve_answers_assess(home, server, workers, extra):
+    """`chujing serve` for real on loopback: the token check and an assessment, per server (uvicorn:
+    a socket per worker and the eager-accept loop, or uvicorn's own shared socket)."""
     import json
     import os
     import socket
@@ -61,7 +64,7 @@ def test_serve_answers_assess(home, server, workers):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "chujing", "serve", "--port", str(port),
-                             "--server", server, "--workers", str(workers)],
+                             "--server", server, "--workers", str(workers), *extra],
                             env={**os.environ, "CHUJING_HOME": str(home)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

@@ -75,3 +75,58 @@ def test_a_socket_per_worker_on_one_port():
     finally:
         first.close()
         second.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not workers.reuse_port_supported(), reason="no SO_REUSEPORT")
+def test_a_dead_worker_is_replaced_on_its_socket(tmp_path):
+    """Kill one of two workers: its successor takes over its socket, so every new connection (the
+    kernel hashes some to that socket) is still answered."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "chujing", "serve", "--port", str(port),
+                             "--workers", "2", "--no-auth"],
+                            env={**os.environ, "CHUJING_HOME": str(tmp_path)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def children() -> set[int]:
+        found = set()
+        for task in Path(f"/proc/{proc.pid}/task").glob("*/children"):
+            found |= {int(c) for c in task.read_text().split()}
+        # uvicorn's workers, not multiprocessing's resource tracker
+        return {p for p in found if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()}
+
+    def healthy(n: int) -> bool:
+        for _ in range(n):  # fresh connections: both sockets get some
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as r:
+                if r.status != 200:
+                    return False
+        return True
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                assert healthy(1)
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
+                time.sleep(0.2)
+        before = children()
+        assert len(before) == 2
+        victim = max(before)
+        os.kill(victim, signal.SIGKILL)
+        assert healthy(20)  # waits in the socket's queue until the successor starts
+        assert victim not in children()
+    finally:
+        proc.terminate()
+        proc.wait(30)
