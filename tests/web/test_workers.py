@@ -77,6 +77,25 @@ def test_a_socket_per_worker_on_one_port():
         second.close()
 
 
+@pytest.mark.skipif(not workers.reuse_port_supported(), reason="no SO_REUSEPORT")
+def test_a_second_server_cannot_join_a_taken_port():
+    """SO_REUSEPORT would let a second `chujing serve` on the same port share the first one's
+    traffic: the port must be free before the workers' sockets are bound."""
+    first = workers.bind_sockets("127.0.0.1", 0, 2, 16)
+    port = first[0].getsockname()[1]
+    try:
+        assert [s.getsockname()[1] for s in first] == [port, port]
+        for n in (1, 2):
+            with pytest.raises(OSError):
+                workers.bind_sockets("127.0.0.1", port, n, 16)
+    finally:
+        for s in first:
+            s.close()
+    again = workers.bind_sockets("127.0.0.1", port, 2, 16)  # free again
+    for s in again:
+        s.close()
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not workers.reuse_port_supported(), reason="no SO_REUSEPORT")
 def test_a_dead_worker_is_replaced_on_its_socket(tmp_path):

@@ -93,12 +93,12 @@ def reuse_port_supported() -> bool:
     return hasattr(socket, "SO_REUSEPORT")
 
 
-def bind_reuse_port(host: str, port: int, backlog: int) -> socket.socket:
+def bind_reuse_port(host: str, port: int, backlog: int, reuse_port: bool = True) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        if reuse_port_supported():
+        if reuse_port and reuse_port_supported():
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind((host, port))
         sock.listen(backlog)
@@ -107,6 +107,28 @@ def bind_reuse_port(host: str, port: int, backlog: int) -> socket.socket:
         raise
     sock.set_inheritable(True)
     return sock
+
+
+def bind_sockets(host: str, port: int, n: int, backlog: int) -> list[socket.socket]:
+    """`n` listening sockets on one port (one without SO_REUSEPORT when `n` is 1). The port must be
+    free: SO_REUSEPORT would otherwise let a second server join the first one's port unnoticed."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    if port:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:  # raises if anything listens there
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    if n == 1:
+        return [bind_reuse_port(host, port, backlog, reuse_port=False)]
+    sockets: list[socket.socket] = []
+    try:
+        for _ in range(n):
+            sockets.append(bind_reuse_port(host, port, backlog))
+            port = sockets[0].getsockname()[1]  # port 0: every worker on the port the first got
+    except OSError:
+        for s in sockets:
+            s.close()
+        raise
+    return sockets
 
 
 class SocketPerWorker(Multiprocess):
@@ -168,16 +190,12 @@ def run(app, host: str, port: int, workers: int, **options) -> None:
 
     config = Config(app, host=host, port=port, workers=workers, factory=isinstance(app, str),
                     loop=LOOP, http="httptools", **options)
-    sockets: list[socket.socket] = []
     try:
-        for _ in range(workers if reuse_port_supported() else 1):
-            sockets.append(bind_reuse_port(host, port, config.backlog))
-            port = sockets[0].getsockname()[1]  # --port 0: every worker on the port the first got
+        sockets = bind_sockets(host, port, workers if reuse_port_supported() else 1, config.backlog)
     except OSError as exc:
-        for s in sockets:
-            s.close()
         log.error(exc)
         raise SystemExit(STARTUP_FAILURE) from None
+    port = sockets[0].getsockname()[1]
     log.info(f"Uvicorn running on http://{host}:{port} ({workers} worker(s), "
              f"{len(sockets)} listening socket(s))")
     try:
