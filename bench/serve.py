@@ -3,10 +3,13 @@
     python bench/serve.py [--duration 30] [--connections 200] [--workers 2] [--mode both]
                           [--server uvicorn|uvicorn-shared|granian|both|all] [--detail full|summary]
 
-Starts the app (`chujing.web.app:app_from_env`) under uvicorn (httptools, uvloop: the default of
-`chujing serve`) or granian (Rust HTTP server, for comparison) in a subprocess on 127.0.0.1 (a
-temporary CHUJING_HOME, a fresh API token), then drives it with Debian's `wrk` (apt-get install
-wrk), which costs far less CPU than a Python client on the same two cores. Each request carries a
+Starts the app in a subprocess on 127.0.0.1 (a temporary CHUJING_HOME, a fresh API token) under
+  uvicorn         `chujing serve` (the default): uvicorn with httptools and uvloop, every waiting
+                  connection accepted at once, a listening socket per worker (web/workers.py);
+  uvicorn-shared  `uvicorn --workers`: one shared socket, uvloop's own accept (before session 5);
+  granian         the Rust HTTP server from PyPI, same app, for comparison;
+then drives it with Debian's `wrk` (apt-get install wrk), which costs far less CPU than a Python
+client on the same two cores. Each request carries a
 bearer token and a scenario. Modes:
   unique  — random head-counts in 8,192 bodies per wrk thread, cycled: more than the decision
             cache holds, so the engine runs on every request;
