@@ -101,11 +101,9 @@ class KeyCandidate:
 
     def present(self, height: int) -> np.ndarray:
         """Rows of the batch this candidate has a key for."""
-        from chujing.scan.fast import not_null
-
-        here = not_null(self.values)
+        here = _not_null(self.values)
         if self.second is not None:
-            here = here & not_null(self.second)
+            here = here & _not_null(self.second)
         if self.rows is None:
             return here
         full = np.zeros(height, np.bool_)
@@ -143,34 +141,27 @@ class PersonTable:
     """Distinct persons (by key hash) with the OR of their category flags, and track points."""
 
     def __init__(self, capacity: int = 1 << 22) -> None:
-        # Per-person arrays start large but cost only the pages written: numpy's zeros is
+        # Person records start large but cost only the pages written: numpy's zeros is
         # calloc, whose large blocks the OS maps zeroed on first touch. Growing by copying
         # (4 times on the 10M-row file) cost ~0.4 s there.
         self.count = 0
         self._slots = np.full(1 << 16, -1, dtype=np.int32)
-        self._h1 = np.zeros(capacity, np.uint64)
-        self._h2 = np.zeros(capacity, np.uint64)
-        self._flags = np.zeros(capacity, np.uint32)
-        self._points = np.zeros((capacity, TRACK_MIN_POINTS), np.uint64)
-        self._npoints = np.zeros(capacity, np.uint8)
+        self._rec = _records(capacity)  # per person: h1, h2, flags, points held, points
         self._texts: list[pl.Series] = []
         self.unkeyed_rows_with_pi = 0
 
     def _reserve(self, more: int) -> None:
         need = self.count + more
-        if need > self._h1.size:
-            size = max(need, 2 * self._h1.size)
-            self._h1 = _grown(self._h1, size)
-            self._h2 = _grown(self._h2, size)
-            self._flags = _grown(self._flags, size)
-            self._points = _grown(self._points, size)
-            self._npoints = _grown(self._npoints, size)
+        if need > self._rec.shape[0]:
+            grown = _records(max(need, 2 * self._rec.shape[0]))
+            grown[:self.count] = self._rec[:self.count]
+            self._rec = grown
         if 2 * need > self._slots.size:
             size = self._slots.size
             while 2 * need > size:
                 size *= 2
             self._slots = np.empty(size, dtype=np.int32)
-            _keys().rehash(self._h1, self.count, self._slots)
+            _keys().rehash(self._rec, self.count, self._slots)
 
     def add(self, candidates: list[KeyCandidate], flags: np.ndarray,
             points: list[tuple[np.ndarray, pl.Series]] = ()) -> None:
@@ -194,21 +185,23 @@ class PersonTable:
         person = np.empty(height, dtype=np.int64)
         new_rows = np.empty(height, dtype=np.int64)
         self.count, added = _keys().upsert(h1, h2, flags.astype(np.uint32, copy=False), keyed,
-                                           self._slots, self._h1, self._h2, self._flags,
-                                           self.count, person, new_rows)
+                                           self._slots, self._rec, self.count, person,
+                                           new_rows)
         if added:
             self._texts.append(_texts(candidates, winner, new_rows[:added]))
         for rows, values in points:
             point, _ = hash_strings(values, _POINT_SEED)
-            _keys().add_points(np.where(values.is_not_null().to_numpy(), person[rows], -1),
-                               point, self._points, self._npoints)
+            _keys().add_points(np.where(_not_null(values), person[rows], -1), point,
+                               self._rec, TRACK_MIN_POINTS)
 
     def result(self) -> pl.DataFrame:
         """key, flags for every distinct person, with the track rule applied (in no order:
         the manifest orders persons by their hashes)."""
         n = self.count
-        flags = self._flags[:n].copy()
-        flags[self._npoints[:n] >= TRACK_MIN_POINTS] |= np.uint32(BIT["whereabouts_tracks"])
+        keys = _keys()
+        flags = self._rec[:n, keys.FLAGS].astype(np.uint32)
+        flags[self._rec[:n, keys.NPOINTS] >= TRACK_MIN_POINTS] |= np.uint32(
+            BIT["whereabouts_tracks"])
         keys = (pl.concat(self._texts, rechunk=True) if self._texts
                 else pl.Series("key", dtype=pl.Utf8))
         return pl.DataFrame({"key": keys.alias("key"), "flags": pl.Series(flags,
@@ -218,10 +211,18 @@ class PersonTable:
 _POINT_SEED = _seed("point")
 
 
-def _grown(array: np.ndarray, size: int) -> np.ndarray:
-    out = np.zeros((size, *array.shape[1:]), dtype=array.dtype)
-    out[:array.shape[0]] = array
-    return out
+def _records(capacity: int) -> np.ndarray:
+    """Zeroed person records, each row starting a 64-byte cache line where its width is 8."""
+    width = 8 * -(-(4 + TRACK_MIN_POINTS) // 8)
+    raw = np.zeros(capacity * width + 8, np.uint64)
+    skip = (-raw.ctypes.data % 64) // 8
+    return raw[skip:skip + capacity * width].reshape(capacity, width)
+
+
+def _not_null(values: pl.Series) -> np.ndarray:
+    from chujing.scan.fast import not_null
+
+    return not_null(values)
 
 
 def _texts(candidates: list[KeyCandidate], winner: np.ndarray, rows: np.ndarray) -> pl.Series:

@@ -679,8 +679,9 @@ def unknown_prefixes(v32, vu8, data, starts, valid, known):
 
 @njit(**_INLINE)
 def _from_cmp(buf, s, n, first, threshold):
-    """cell[first:first+len(threshold)] >= threshold as strings; -1 for a non-ASCII cell."""
-    for k in range(n):
+    """cell[first:first+len(threshold)] >= threshold as strings; -1 if a character before
+    the slice's end is not ASCII (characters would not be bytes)."""
+    for k in range(min(n, first + threshold.size)):
         if buf[s + k] >= 128:
             return -1
     for j in range(threshold.size):

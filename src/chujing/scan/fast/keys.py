@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 from numba import njit, types, uint64
+from numba.core import cgutils
 from numba.extending import intrinsic
 
 _JIT = {"cache": True, "nogil": True}
@@ -55,6 +56,26 @@ def _load_u64(typingctx, buf, at):
         return builder.load(pointer, align=1)
 
     return types.uint64(buf, at), codegen
+
+
+@intrinsic
+def _prefetch(typingctx, buf, at):
+    """Ask for the cache line of buf.flat[at] (a hint: no fault, no effect on results)."""
+    if not isinstance(buf, types.Array):
+        return None
+
+    def codegen(context, builder, signature, args):
+        array = context.make_array(signature.args[0])(context, builder, args[0])
+        at = context.cast(builder, args[1], signature.args[1], types.intp)
+        pointer = builder.bitcast(builder.gep(array.data, [at]), ir.IntType(8).as_pointer())
+        i32 = ir.IntType(32)
+        function = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [pointer.type, i32, i32, i32]),
+            "llvm.prefetch.p0")
+        builder.call(function, [pointer, i32(0), i32(3), i32(1)])  # read, keep, data
+        return context.get_dummy_value()
+
+    return types.void(buf, at), codegen
 
 
 @njit(**_INLINE)
@@ -105,8 +126,14 @@ def combine(a1, a2, b1, b2, seed, h1, h2):
         h2[i] = _fmix(_rotl(a2[i] * _K3 ^ seed, 31) + b2[i] * _K4)
 
 
+# A person's record: one row of uint64 (one 64-byte cache line with 3 track points), so
+# finding or updating a person costs one cache miss after its slot's.
+H1, H2, FLAGS, NPOINTS, POINTS = 0, 1, 2, 3, 4
+AHEAD = 16
+
+
 @njit(**_JIT)
-def upsert(h1, h2, flags, present, slots, ph1, ph2, pflags, count, person, new_rows):
+def upsert(h1, h2, flags, present, slots, rec, count, person, new_rows):
     """Find or add each present row's person; OR its flags in. Returns (count, new rows).
 
     `person[i]` gets row i's person number (-1 without a key); `new_rows` the rows that added
@@ -114,7 +141,17 @@ def upsert(h1, h2, flags, present, slots, ph1, ph2, pflags, count, person, new_r
     """
     mask = uint64(slots.size - 1)
     added = 0
-    for i in range(h1.size):
+    width = rec.shape[1]
+    n = h1.size
+    for i in range(n):
+        # Tables far larger than the caches: a row's slot is asked for 2 * AHEAD rows before
+        # it is probed, and the record it points to AHEAD rows before (hints only).
+        if i + 2 * AHEAD < n:
+            _prefetch(slots, np.int64(h1[i + 2 * AHEAD] & mask))
+        if i + AHEAD < n:
+            ahead = slots[np.int64(h1[i + AHEAD] & mask)]
+            if ahead >= 0:
+                _prefetch(rec, np.int64(ahead) * width)
         if not present[i]:
             person[i] = -1
             continue
@@ -127,14 +164,14 @@ def upsert(h1, h2, flags, present, slots, ph1, ph2, pflags, count, person, new_r
                 p = count
                 count += 1
                 slots[j] = p
-                ph1[p] = a
-                ph2[p] = b
-                pflags[p] = flags[i]
+                rec[p, H1] = a
+                rec[p, H2] = b
+                rec[p, FLAGS] = flags[i]
                 new_rows[added] = i
                 added += 1
                 break
-            if ph1[p] == a and ph2[p] == b:
-                pflags[p] |= flags[i]
+            if rec[p, H1] == a and rec[p, H2] == b:
+                rec[p, FLAGS] |= uint64(flags[i])
                 break
             j = np.int64((uint64(j) + uint64(1)) & mask)
         person[i] = p
@@ -142,33 +179,35 @@ def upsert(h1, h2, flags, present, slots, ph1, ph2, pflags, count, person, new_r
 
 
 @njit(**_JIT)
-def rehash(ph1, count, slots):
+def rehash(rec, count, slots):
     mask = uint64(slots.size - 1)
     slots[:] = -1
     for p in range(count):
-        j = np.int64(ph1[p] & mask)
+        j = np.int64(rec[p, H1] & mask)
         while slots[j] >= 0:
             j = np.int64((uint64(j) + uint64(1)) & mask)
         slots[j] = p
 
 
 @njit(**_JIT)
-def add_points(person, point, points, npoints):
-    """Keep up to points.shape[1] distinct point hashes per person."""
-    cap = points.shape[1]
+def add_points(person, point, rec, cap):
+    """Keep up to `cap` distinct point hashes per person."""
+    width = rec.shape[1]
     for i in range(person.size):
+        if i + AHEAD < person.size and person[i + AHEAD] >= 0:
+            _prefetch(rec, person[i + AHEAD] * width)
         p = person[i]
         if p < 0:
             continue
-        c = npoints[p]
+        c = np.int64(rec[p, NPOINTS])
         if c >= cap:
             continue
         h = point[i]
         seen = False
         for k in range(c):
-            if points[p, k] == h:
+            if rec[p, POINTS + k] == h:
                 seen = True
                 break
         if not seen:
-            points[p, c] = h
-            npoints[p] = c + 1
+            rec[p, POINTS + c] = h
+            rec[p, NPOINTS] = c + 1
