@@ -145,7 +145,7 @@ class PersonTable:
         # calloc, whose large blocks the OS maps zeroed on first touch. Growing by copying
         # (4 times on the 10M-row file) cost ~0.4 s there.
         self.count = 0
-        self._slots = np.full(1 << 16, -1, dtype=np.int32)
+        self._slots = np.zeros(2 * capacity, dtype=np.int32)  # person + 1; 0: empty
         self._rec = _records(capacity)  # per person: h1, h2, flags, points held, points
         self._texts: list[pl.Series] = []
         self.unkeyed_rows_with_pi = 0
@@ -160,7 +160,7 @@ class PersonTable:
             size = self._slots.size
             while 2 * need > size:
                 size *= 2
-            self._slots = np.empty(size, dtype=np.int32)
+            self._slots = np.zeros(size, dtype=np.int32)
             _keys().rehash(self._rec, self.count, self._slots)
 
     def add(self, candidates: list[KeyCandidate], flags: np.ndarray,

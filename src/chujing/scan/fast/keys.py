@@ -43,7 +43,7 @@ def _fmix(h):
 
 
 @intrinsic
-def _load_u64(typingctx, buf, at):
+def load_u64(typingctx, buf, at):
     """The 8 bytes buf[at:at+8] as a little-endian uint64, one unaligned load (the caller
     keeps them inside the array)."""
     if not (isinstance(buf, types.Array) and buf.dtype == types.uint8):
@@ -54,6 +54,26 @@ def _load_u64(typingctx, buf, at):
         at = context.cast(builder, args[1], signature.args[1], types.intp)
         pointer = builder.bitcast(builder.gep(array.data, [at]), ir.IntType(64).as_pointer())
         return builder.load(pointer, align=1)
+
+    return types.uint64(buf, at), codegen
+
+
+@intrinsic
+def load_u64_be(typingctx, buf, at):
+    """The 8 bytes buf[at:at+8] as a big-endian uint64: comparing two such words compares
+    the 8-byte strings (the caller keeps them inside the array)."""
+    if not (isinstance(buf, types.Array) and buf.dtype == types.uint8):
+        return None
+
+    def codegen(context, builder, signature, args):
+        array = context.make_array(signature.args[0])(context, builder, args[0])
+        at = context.cast(builder, args[1], signature.args[1], types.intp)
+        pointer = builder.bitcast(builder.gep(array.data, [at]), ir.IntType(64).as_pointer())
+        word = builder.load(pointer, align=1)
+        i64 = ir.IntType(64)
+        swap = cgutils.get_or_insert_function(builder.module, ir.FunctionType(i64, [i64]),
+                                              "llvm.bswap.i64")
+        return builder.call(swap, [word])
 
     return types.uint64(buf, at), codegen
 
@@ -87,7 +107,7 @@ def _hash_cell(buf, s, n, seed):
     k = 0
     while k < n:
         if k + 8 <= n:
-            w = _load_u64(buf, s + k)
+            w = load_u64(buf, s + k)
         else:
             w = uint64(0)
             for j in range(n - k):
@@ -137,7 +157,8 @@ def upsert(h1, h2, flags, present, slots, rec, count, person, new_rows):
     """Find or add each present row's person; OR its flags in. Returns (count, new rows).
 
     `person[i]` gets row i's person number (-1 without a key); `new_rows` the rows that added
-    a person, in person-number order. The caller keeps `slots` at most half full.
+    a person, in person-number order. A slot holds its person's number + 1 (0: empty, so
+    a fresh table is np.zeros, mapped lazily). The caller keeps `slots` at most half full.
     """
     mask = uint64(slots.size - 1)
     added = 0
@@ -150,8 +171,8 @@ def upsert(h1, h2, flags, present, slots, rec, count, person, new_rows):
             _prefetch(slots, np.int64(h1[i + 2 * AHEAD] & mask))
         if i + AHEAD < n:
             ahead = slots[np.int64(h1[i + AHEAD] & mask)]
-            if ahead >= 0:
-                _prefetch(rec, np.int64(ahead) * width)
+            if ahead > 0:
+                _prefetch(rec, np.int64(ahead - 1) * width)
         if not present[i]:
             person[i] = -1
             continue
@@ -159,11 +180,11 @@ def upsert(h1, h2, flags, present, slots, rec, count, person, new_rows):
         b = h2[i]
         j = np.int64(a & mask)
         while True:
-            p = slots[j]
+            p = np.int64(slots[j]) - 1
             if p < 0:
                 p = count
                 count += 1
-                slots[j] = p
+                slots[j] = p + 1
                 rec[p, H1] = a
                 rec[p, H2] = b
                 rec[p, FLAGS] = flags[i]
@@ -181,12 +202,12 @@ def upsert(h1, h2, flags, present, slots, rec, count, person, new_rows):
 @njit(**_JIT)
 def rehash(rec, count, slots):
     mask = uint64(slots.size - 1)
-    slots[:] = -1
+    slots[:] = 0
     for p in range(count):
         j = np.int64(rec[p, H1] & mask)
-        while slots[j] >= 0:
+        while slots[j] > 0:
             j = np.int64((uint64(j) + uint64(1)) & mask)
-        slots[j] = p
+        slots[j] = p + 1
 
 
 @njit(**_JIT)
