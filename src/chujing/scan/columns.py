@@ -85,11 +85,22 @@ def parse_dates(values: pl.Series) -> pl.Series:
     ).alias("d"))["d"]
 
 
+def _first_values(raw: pl.Series) -> pl.Series:
+    """The first SAMPLE_VALUES non-empty cells, looking at as few rows as it takes (a batch
+    can hold 500k rows: filtering all of them cost ~7 ms a column)."""
+    rows = 2 * SAMPLE_VALUES
+    while True:
+        head = raw.head(rows)
+        values = head.filter(non_empty(head))
+        if len(values) >= SAMPLE_VALUES or rows >= len(raw):
+            return values.head(SAMPLE_VALUES)
+        rows *= 4
+
+
 def plan_columns(sample: pl.DataFrame) -> list[ColumnPlan]:
     plans = []
     for column in sample.columns:
-        raw = sample[column]
-        values = fold_width(raw.filter(non_empty(raw)).head(SAMPLE_VALUES))
+        values = fold_width(_first_values(sample[column]))
         signal = next((s.category for s in SIGNALS if s.header_matches(column)), None)
         plan = ColumnPlan(column, "text", signal=signal)
         if len(values):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from numba import int64, njit, uint64
 
+from chujing.scan.fast.keys import at as _at
 from chujing.scan.fast.keys import load_u64, load_u64_be
 
 INVALID, VALID, DEFER = 0, 1, 2
@@ -45,7 +46,7 @@ def _days_in_month(year, month):
 
 # -- cell checks: (bytes, start, length, …) -> status ------------------------------------------
 
-_RID_WEIGHTS = __import__("numpy").array([(1 << (17 - k)) % 11 for k in range(17)])  # 2^(17-k) mod 11
+_RID_WEIGHTS = __import__("numpy").array([(1 << (17 - k)) % 11 for k in range(17)])  # GB 11643
 
 
 @njit(**_INLINE)
@@ -55,21 +56,21 @@ def _rid_cell(buf, s, n, provinces, earliest, latest):
         total = 0
         digits = True
         for k in range(17):
-            d = int64(buf[s + k]) - 48
+            d = int64(_at(buf, s + k)) - 48
             digits &= 0 <= d <= 9
-            total += d * _RID_WEIGHTS[k]
-        last = buf[s + 17]
+            total += d * _at(_RID_WEIGHTS, k)
+        last = _at(buf, s + 17)
         if digits and (_is_digit(last) or last == 88):
             code = 10 if last == 88 else last - 48
-            first = buf[s] - 48
+            first = _at(buf, s) - 48
             ymd = 0
             for k in range(6, 14):
-                ymd = ymd * 10 + buf[s + k] - 48
+                ymd = ymd * 10 + _at(buf, s + k) - 48
             year, month, day = ymd // 10000, ymd // 100 % 100, ymd % 100
             # remainder r -> check character "10X98765432"[r] (X = 10)
             r = total % 11
             check = 1 if r == 0 else (0 if r == 1 else 12 - r)
-            if (1 <= first <= 8 and provinces[first * 10 + buf[s + 1] - 48]
+            if (1 <= first <= 8 and _at(provinces, first * 10 + _at(buf, s + 1) - 48)
                     and earliest <= ymd <= latest and 1 <= month <= 12
                     and 1 <= day <= _days_in_month(year, month) and check == code):
                 return VALID
@@ -77,7 +78,7 @@ def _rid_cell(buf, s, n, provinces, earliest, latest):
     # Anything else: the Polars path strips, upper-cases, folds and upgrades 15 digits.
     status = DEFER if n == 15 else INVALID
     for k in range(n):
-        b = buf[s + k]
+        b = _at(buf, s + k)
         if _unclean(b) or b == 120:  # 'x'
             return DEFER
     return status
@@ -88,13 +89,13 @@ def _mobile_cell(buf, s, n):
     """Bare 11-digit mobile numbers 1[3-9]…; written forms (+86, spaces, dashes) defer."""
     digits = 0
     for k in range(n):
-        b = buf[s + k]
+        b = _at(buf, s + k)
         if _is_digit(b):
             digits += 1
         elif _unclean(b) or b == 45 or b == 40 or b == 41 or b == 43:  # - ( ) +
             return DEFER
     if digits == n and n == 11:
-        return VALID if buf[s] == 49 and buf[s + 1] >= 51 else INVALID
+        return VALID if _at(buf, s) == 49 and _at(buf, s + 1) >= 51 else INVALID
     if digits == n and (n == 13 or n == 15):  # 86… / 0086…
         return DEFER
     return INVALID
@@ -111,9 +112,9 @@ def _luhn_cell(buf, s, n, low, high):
     digits = True
     total = 0
     for k in range(n):
-        b = buf[s + k]
+        b = _at(buf, s + k)
         if _is_digit(b):
-            total += _LUHN[((n - 1 - k) & 1) * 10 + b - 48]
+            total += _at(_LUHN, ((n - 1 - k) & 1) * 10 + b - 48)
         else:
             digits = False
             if _unclean(b) or b == 45:
@@ -132,7 +133,7 @@ def _ipv4_cell(buf, s, n):
     lead_zero = False
     ok = n > 0
     for k in range(n + 1):
-        b = 46 if k == n else buf[s + k]
+        b = 46 if k == n else _at(buf, s + k)
         if b >= 128:
             return DEFER  # full-width digits fold to ASCII: the Polars path decides
         if _is_digit(b):
@@ -187,8 +188,8 @@ def _email_cell(buf, s, n):
     letters_only = True
     seen = 0
     for k in range(n):
-        b = buf[s + k]
-        c = _E_CLASS[b]
+        b = _at(buf, s + k)
+        c = _at(_E_CLASS, b)
         seen |= c
         dot = b == 46
         bad |= dot & prev_dot
@@ -209,7 +210,7 @@ def _email_cell(buf, s, n):
             width += 1
     if seen & _E_DEFER:
         return DEFER
-    if bad or at <= 0 or buf[s] == 46 or buf[s + at - 1] == 46:
+    if bad or at <= 0 or _at(buf, s) == 46 or _at(buf, s + at - 1) == 46:
         return INVALID
     # the end closes the last label
     if width < 2 or not letters_only or labels < 1:
@@ -221,22 +222,22 @@ def _email_cell(buf, s, n):
 def _coordinate(buf, s, end):
     """-?\\d{1,3}\\.\\d{4,}: (whole degrees, fraction all zeros), whole -1 if not the shape."""
     k = s
-    if k < end and buf[k] == 45:
+    if k < end and _at(buf, k) == 45:
         k += 1
     whole = 0
     width = 0
-    while k < end and _is_digit(buf[k]):
-        whole = whole * 10 + buf[k] - 48
+    while k < end and _is_digit(_at(buf, k)):
+        whole = whole * 10 + _at(buf, k) - 48
         width += 1
         k += 1
-    if width < 1 or width > 3 or k >= end or buf[k] != 46:
+    if width < 1 or width > 3 or k >= end or _at(buf, k) != 46:
         return -1, False
     k += 1
     fraction = 0
     zero = True
-    while k < end and _is_digit(buf[k]):
+    while k < end and _is_digit(_at(buf, k)):
         fraction += 1
-        if buf[k] != 48:
+        if _at(buf, k) != 48:
             zero = False
         k += 1
     if fraction < 4 or k != end:
@@ -268,7 +269,7 @@ def _gps_cell(buf, s, n):
     zero = True
     sign_ok = True
     for k in range(n):
-        b = buf[s + k]
+        b = _at(buf, s + k)
         if _is_digit(b):
             if fraction < 0:
                 whole = whole * 10 + b - 48 if width < 4 else whole
@@ -316,18 +317,18 @@ def _gps_cell(buf, s, n):
 
 @njit(**_INLINE)
 def _start(v32, starts, i):
-    return starts[v32[4 * i + 2]] + v32[4 * i + 3]
+    return _at(starts, _at(v32, 4 * i + 2)) + _at(v32, 4 * i + 3)
 
 
 @njit(**_INLINE)
 def _absent(valid, i):
-    return valid.size != 0 and valid[i] == 0
+    return valid.size != 0 and _at(valid, i) == 0
 
 
 @njit(**_JIT)
 def resident_id(v32, vu8, data, starts, valid, provinces, earliest, latest, out):
     for i in range(out.size):
-        n = v32[4 * i]
+        n = _at(v32, 4 * i)
         if _absent(valid, i):
             out[i] = INVALID
         elif n <= 12:
@@ -339,7 +340,7 @@ def resident_id(v32, vu8, data, starts, valid, provinces, earliest, latest, out)
 @njit(**_JIT)
 def mobile(v32, vu8, data, starts, valid, out):
     for i in range(out.size):
-        n = v32[4 * i]
+        n = _at(v32, 4 * i)
         if _absent(valid, i):
             out[i] = INVALID
         elif n <= 12:
@@ -351,7 +352,7 @@ def mobile(v32, vu8, data, starts, valid, out):
 @njit(**_JIT)
 def luhn_digits(v32, vu8, data, starts, valid, low, high, out):
     for i in range(out.size):
-        n = v32[4 * i]
+        n = _at(v32, 4 * i)
         if _absent(valid, i):
             out[i] = INVALID
         elif n <= 12:
@@ -363,7 +364,7 @@ def luhn_digits(v32, vu8, data, starts, valid, low, high, out):
 @njit(**_JIT)
 def ipv4(v32, vu8, data, starts, valid, out):
     for i in range(out.size):
-        n = v32[4 * i]
+        n = _at(v32, 4 * i)
         if _absent(valid, i):
             out[i] = INVALID
         elif n <= 12:
@@ -375,7 +376,7 @@ def ipv4(v32, vu8, data, starts, valid, out):
 @njit(**_JIT)
 def email(v32, vu8, data, starts, valid, out):
     for i in range(out.size):
-        n = v32[4 * i]
+        n = _at(v32, 4 * i)
         if _absent(valid, i):
             out[i] = INVALID
         elif n <= 12:
@@ -387,7 +388,7 @@ def email(v32, vu8, data, starts, valid, out):
 @njit(**_JIT)
 def gps(v32, vu8, data, starts, valid, out):
     for i in range(out.size):
-        n = v32[4 * i]
+        n = _at(v32, 4 * i)
         if _absent(valid, i):
             out[i] = INVALID
         elif n <= 12:
@@ -400,12 +401,12 @@ def gps(v32, vu8, data, starts, valid, out):
 def _full_width_cell(buf, s, n):
     """Holds U+FF01-FF5E (EF BC 81-BF, EF BD 80-9E) or the ideographic space (E3 80 80)."""
     for k in range(n - 2):
-        b = buf[s + k]
+        b = _at(buf, s + k)
         if b == 0xEF:
-            c, d = buf[s + k + 1], buf[s + k + 2]
+            c, d = _at(buf, s + k + 1), _at(buf, s + k + 2)
             if (c == 0xBC and d >= 0x81) or (c == 0xBD and d <= 0x9E):
                 return VALID
-        elif b == 0xE3 and buf[s + k + 1] == 0x80 and buf[s + k + 2] == 0x80:
+        elif b == 0xE3 and _at(buf, s + k + 1) == 0x80 and _at(buf, s + k + 2) == 0x80:
             return VALID
     return INVALID
 
@@ -413,7 +414,7 @@ def _full_width_cell(buf, s, n):
 @njit(**_JIT)
 def full_width(v32, vu8, data, starts, valid, out):
     for i in range(out.size):
-        n = v32[4 * i]
+        n = _at(v32, 4 * i)
         if _absent(valid, i):
             out[i] = INVALID
         elif n <= 12:
@@ -432,7 +433,7 @@ def _name_cell(buf, s, n, single, compound):
     first = 0
     second = 0
     for c in range(chars):
-        b0, b1, b2 = buf[s + 3 * c], buf[s + 3 * c + 1], buf[s + 3 * c + 2]
+        b0, b1, b2 = _at(buf, s + 3 * c), _at(buf, s + 3 * c + 1), _at(buf, s + 3 * c + 2)
         if b0 < 0xE0 or b0 > 0xEF or b1 < 0x80 or b1 > 0xBF or b2 < 0x80 or b2 > 0xBF:
             return DEFER
         cp = ((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F)
@@ -442,12 +443,12 @@ def _name_cell(buf, s, n, single, compound):
             first = cp
         elif c == 1:
             second = cp
-    if (chars == 2 or chars == 3) and single[first - 0x4E00]:
+    if (chars == 2 or chars == 3) and _at(single, first - 0x4E00):
         return VALID
     if chars == 3 or chars == 4:
         pair = first * 65536 + second
         for k in range(compound.size):
-            if compound[k] == pair:
+            if _at(compound, k) == pair:
                 return VALID
     return INVALID
 
@@ -455,7 +456,7 @@ def _name_cell(buf, s, n, single, compound):
 @njit(**_JIT)
 def person_name(v32, vu8, data, starts, valid, single, compound, out):
     for i in range(out.size):
-        n = v32[4 * i]
+        n = _at(v32, 4 * i)
         if _absent(valid, i):
             out[i] = INVALID
         elif n <= 12:
@@ -473,10 +474,10 @@ HAN_FIRST, HAN_LAST = 0x4E00, 0x9FEF
 def _han(buf, k, end):
     """The code point of the UTF-8 character at k if it is in U+4E00-9FEF (lead bytes E4-E9,
     three bytes, all before `end`), else -1."""
-    b = buf[k]
+    b = _at(buf, k)
     if b < 0xE4 or b > 0xE9 or k + 2 >= end:
         return -1
-    c, d = buf[k + 1], buf[k + 2]
+    c, d = _at(buf, k + 1), _at(buf, k + 2)
     if (c & 0xC0) != 0x80 or (d & 0xC0) != 0x80:
         return -1
     cp = ((b & 0x0F) << 12) | ((c & 0x3F) << 6) | (d & 0x3F)
@@ -503,7 +504,7 @@ def _address_cell(buf, s, n, table):
     p1_bits = 0
     p2_class = False
     while k < end:
-        b = buf[k]
+        b = _at(buf, k)
         if b < 128:
             if b <= 32 or b == 44 or b == 127:
                 return DEFER
@@ -523,7 +524,7 @@ def _address_cell(buf, s, n, table):
             k += 3
             if found:
                 continue
-            bits = int(table[cp - HAN_FIRST])
+            bits = int(_at(table, cp - HAN_FIRST))
             if not admin:
                 if prev_han and bits & ADMIN:
                     admin = True
@@ -547,7 +548,7 @@ def _address_cell(buf, s, n, table):
 @njit(**_JIT)
 def address(v32, vu8, data, starts, valid, table, out):
     for i in range(out.size):
-        n = v32[4 * i]
+        n = _at(v32, 4 * i)
         if _absent(valid, i):
             out[i] = INVALID
         elif n <= 12:
@@ -590,10 +591,10 @@ def _plate_cell(buf, s, n, table):
     last = 0
     suffix = False
     while k < end:
-        b = buf[k]
+        b = _at(buf, k)
         if b < 128:
             k += 1
-            c = _P_CLASS[b]
+            c = _at(_P_CLASS, b)
             if c & _P_DEFER:
                 return DEFER
             if chars < 2 or suffix:
@@ -609,7 +610,7 @@ def _plate_cell(buf, s, n, table):
             if cp < 0:
                 return DEFER
             k += 3
-            bits = int(table[cp - HAN_FIRST])
+            bits = int(_at(table, cp - HAN_FIRST))
             if bits & PROVINCE and chars == 0:
                 pass
             elif bits & PLATE_SUFFIX and chars >= 2 and not suffix:
@@ -631,7 +632,7 @@ def _plate_cell(buf, s, n, table):
 @njit(**_JIT)
 def plate(v32, vu8, data, starts, valid, table, out):
     for i in range(out.size):
-        n = v32[4 * i]
+        n = _at(v32, 4 * i)
         if _absent(valid, i):
             out[i] = INVALID
         elif n <= 12:
@@ -644,7 +645,7 @@ def plate(v32, vu8, data, starts, valid, table, out):
 def present(v32, vu8, valid, placeholders, out):
     """Cells neither null nor a placeholder (packed: length << 32 | up to 4 bytes)."""
     for i in range(out.size):
-        n = v32[4 * i]
+        n = _at(v32, 4 * i)
         if _absent(valid, i):
             out[i] = False
         elif n > 4:
@@ -652,10 +653,10 @@ def present(v32, vu8, valid, placeholders, out):
         else:
             packed = n << 32
             for k in range(n):
-                packed |= vu8[16 * i + 4 + k] << (8 * k)
+                packed |= _at(vu8, 16 * i + 4 + k) << (8 * k)
             hit = False
             for p in range(placeholders.size):
-                if placeholders[p] == packed:
+                if _at(placeholders, p) == packed:
                     hit = True
                     break
             out[i] = not hit
@@ -668,14 +669,14 @@ def unknown_prefixes(v32, vu8, data, starts, valid, known):
     for i in range(v32.size // 4):
         if _absent(valid, i):
             continue
-        n = v32[4 * i]
+        n = _at(v32, 4 * i)
         if n < 3:
             count += 1
             continue
         # the first 4 bytes are inline (the prefix) even for long cells
-        a, b, c = vu8[16 * i + 4] - 48, vu8[16 * i + 5] - 48, vu8[16 * i + 6] - 48
+        a, b, c = _at(vu8, 16 * i + 4) - 48, _at(vu8, 16 * i + 5) - 48, _at(vu8, 16 * i + 6) - 48
         if 0 <= a <= 9 and 0 <= b <= 9 and 0 <= c <= 9:
-            count += not known[a * 100 + b * 10 + c]
+            count += not _at(known, a * 100 + b * 10 + c)
         else:
             count += 1
     return count
@@ -686,14 +687,14 @@ def _from_cmp(buf, s, n, first, threshold):
     """cell[first:first+len(threshold)] >= threshold as strings; -1 if a character before
     the slice's end is not ASCII (characters would not be bytes)."""
     for k in range(min(n, first + threshold.size)):
-        if buf[s + k] >= 128:
+        if _at(buf, s + k) >= 128:
             return -1
     for j in range(threshold.size):
         if first + j >= n:
             return 0  # a proper prefix sorts first
-        b = buf[s + first + j]
-        if b != threshold[j]:
-            return 1 if b > threshold[j] else 0
+        b = _at(buf, s + first + j)
+        if b != _at(threshold, j):
+            return 1 if b > _at(threshold, j) else 0
     return 1
 
 
@@ -709,7 +710,7 @@ def slice_at_least(v32, vu8, data, starts, valid, first, threshold, out):
     wide = threshold.size == 8 and first <= 8
     want = load_u64_be(threshold, 0) if threshold.size == 8 else uint64(0)
     for i in range(out.size):
-        n = v32[4 * i]
+        n = _at(v32, 4 * i)
         if _absent(valid, i):
             r = 0
         elif wide and n > 12 and n >= first + 8:
@@ -733,10 +734,10 @@ def used_buffers(v32, sizes, low, high):
     point into (low > high: unused). Null cells count too (their views are undefined, so a
     view outside its buffer is skipped): the ranges do not depend on which cells are null."""
     for i in range(v32.size // 4):
-        n = v32[4 * i]
+        n = _at(v32, 4 * i)
         if n > 12:
-            b = v32[4 * i + 2]
-            s = int64(v32[4 * i + 3])  # s + n must not wrap
+            b = _at(v32, 4 * i + 2)
+            s = int64(_at(v32, 4 * i + 3))  # s + n must not wrap
             if 0 <= b < sizes.size and s >= 0 and s + n <= sizes[b]:
                 low[b] = min(low[b], s)
                 high[b] = max(high[b], s + n)
