@@ -193,7 +193,7 @@ def run(app, host: str, port: int, workers: int, **options) -> None:
     try:
         sockets = bind_sockets(host, port, workers if reuse_port_supported() else 1, config.backlog)
     except OSError as exc:
-        log.error(exc)
+        log.error(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
         raise SystemExit(STARTUP_FAILURE) from None
     port = sockets[0].getsockname()[1]
     log.info(f"Uvicorn running on http://{host}:{port} ({workers} worker(s), "
