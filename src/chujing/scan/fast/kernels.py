@@ -176,30 +176,33 @@ _E_CLASS = _email_classes()
 
 @njit(**_INLINE)
 def _email_cell(buf, s, n):
-    """Lower-case ASCII e-mail addresses; upper case, spaces and non-ASCII defer. One pass
-    (byte classes from a table): the local part up to the first @ of [a-z0-9._%+-], not
+    """Lower-case ASCII e-mail addresses; upper case, spaces and non-ASCII defer. Two loops
+    over byte classes from a table (no per-byte test of which part it is in): the local part up to the first @ of [a-z0-9._%+-], not
     starting or ending with a dot; a domain of [a-z0-9-] labels joined by single dots, 2+
     labels, the last 2+ letters; no ".." anywhere."""
-    at = -1
     bad = False
     prev_dot = False
-    labels = 0
-    width = 0
-    letters_only = True
     seen = 0
-    for k in range(n):
+    k = 0
+    while k < n:  # the local part, up to the first @
         b = _at(buf, s + k)
+        if b == 64:
+            break
         c = _at(_E_CLASS, b)
         seen |= c
         dot = b == 46
-        bad |= dot & prev_dot
+        bad |= (dot & prev_dot) | ((c & _E_LOCAL) == 0)
         prev_dot = dot
-        if at < 0:
-            if b == 64:
-                at = k
-            else:
-                bad |= (c & _E_LOCAL) == 0
-        elif dot:
+        k += 1
+    at = k if k < n else -1
+    labels = 0
+    width = 0
+    letters_only = True
+    for j in range(at + 1 if at >= 0 else n, n):  # the domain (".." there: an empty label)
+        b = _at(buf, s + j)
+        c = _at(_E_CLASS, b)
+        seen |= c
+        if b == 46:
             bad |= width == 0
             labels += 1
             width = 0
