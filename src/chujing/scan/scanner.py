@@ -224,7 +224,7 @@ class Scanner:
         columns, rows, cells = [], [], []
         for k, (plan, (raw, present, pre)) in enumerate(zip(plans, detected, strict=True)):
             if plan.role in ("identifier", "name", "address"):
-                mask = present & ~pre.is_not_null().to_numpy()
+                mask = present & ~not_null(pre)
             elif plan.role in ("sex", "birth_date", "age") or pre is not None:
                 continue
             else:
