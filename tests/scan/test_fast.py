@@ -212,3 +212,13 @@ def test_slice_at_least_matches_polars():
                      pl.Series("c", values, dtype=pl.Utf8).slice(3, 2500)):
             ref = (part.str.slice(6, len(threshold)) >= threshold).fill_null(False).to_list()
             assert slice_at_least(part, 6, threshold).tolist() == ref
+
+
+def test_point_hashes_are_the_first_lane():
+    from chujing.scan.persons import _POINT_SEED, _point_hashes, hash_strings
+
+    rng = random.Random(9)
+    values = [rng.choice([None, "", "39.9", f"{rng.uniform(-90, 90):.6f},{rng.uniform(-180, 180):.6f}",
+                          "x" * rng.randrange(40)]) for _ in range(2000)]
+    for part in (pl.Series("c", values, dtype=pl.Utf8), pl.Series("c", values).slice(9, 1500)):
+        assert _point_hashes(part).tolist() == hash_strings(part, _POINT_SEED)[0].tolist()

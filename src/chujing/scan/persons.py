@@ -190,7 +190,7 @@ class PersonTable:
         if added:
             self._texts.append(_texts(candidates, winner, new_rows[:added]))
         for rows, values in points:
-            point, _ = hash_strings(values, _POINT_SEED)
+            point = _point_hashes(values)
             _keys().add_points(np.where(_not_null(values), person[rows], -1), point,
                                self._rec, TRACK_MIN_POINTS)
 
@@ -209,6 +209,18 @@ class PersonTable:
 
 
 _POINT_SEED = _seed("point")
+
+
+def _point_hashes(values: pl.Series) -> np.ndarray:
+    """64-bit hashes of track points (hash_strings' h1, one lane computed)."""
+    from chujing.scan.fast import string_views
+
+    out = np.empty(len(values), np.uint64)
+    if values.dtype != pl.Utf8:
+        values = values.cast(pl.Utf8)
+    if len(values):
+        _keys().hash_views1(*string_views(values), np.uint64(_POINT_SEED), out)
+    return out
 
 
 def _records(capacity: int) -> np.ndarray:

@@ -155,6 +155,37 @@ def hash_views(v32, vu8, data, starts, valid, seed, want, h1, h2):
         h2[i] = b
 
 
+@njit(**_INLINE)
+def _hash1_cell(buf, s, n, seed):
+    """The first lane of _hash_cell alone (it does not depend on the second)."""
+    h1 = seed ^ _K3
+    k = 0
+    while k < n:
+        if k + 8 <= n:
+            w = load_u64(buf, s + k)
+        else:
+            w = uint64(0)
+            for j in range(n - k):
+                w |= uint64(buf[s + k + j]) << uint64(8 * j)
+        h1 = _rotl(h1 ^ (w * _K1), 31) * _K2
+        k += 8
+    return _fmix(h1 ^ uint64(n))
+
+
+@njit(**_JIT)
+def hash_views1(v32, vu8, data, starts, valid, seed, h1):
+    """hash_views' h1 of every cell (0 for nulls): 64-bit hashes of track points."""
+    for i in range(h1.size):
+        if valid.size != 0 and valid[i] == 0:
+            h1[i] = 0
+            continue
+        n = v32[4 * i]
+        if n <= 12:
+            h1[i] = _hash1_cell(vu8, 16 * i + 4, n, seed)
+        else:
+            h1[i] = _hash1_cell(data, starts[v32[4 * i + 2]] + v32[4 * i + 3], n, seed)
+
+
 @njit(**_JIT)
 def combine(a1, a2, b1, b2, seed, h1, h2):
     """Hashes of a pair of keys (name with address) from the hashes of each part."""
