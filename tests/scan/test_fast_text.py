@@ -108,6 +108,22 @@ def test_ids_ending_in_x_are_decided_by_the_kernel():
     assert scan_text(pl.Series(traps), WORD_GROUPS)[0].deferred.size >= 6
 
 
+def test_dotted_numbers_without_gps_or_ipv4_shape_are_decided():
+    rng = random.Random(18)
+    short = [f"{rng.randint(0, 999)}.{rng.randint(0, 999999)},{rng.randint(0, 999)}."
+             f"{rng.randint(0, 999):0{rng.randint(1, 3)}d}" for _ in range(200)]
+    mobile, rid = gen.mobile(rng), gen.rid(rng)
+    decided = short + ["1.2.3", "1.2.3手机" + mobile, "版本1.2,3.4567", "12.3456,78.9", "0.5元",
+                       "12.", "1.2.3.", "1.2..3", f"{rid}，31.2304", "1.23456，12.345"]
+    gps_or_ip = ["31.2304,121.4737", "31.2304，121.4737", "1.2.3.4", "10.2.3.4567", "1.2.3.4.5",
+                 "0.0000,0.0000", "位置31.230416,121.473701附近", "999.9999,999.9999",
+                 "1.2.3.4手机" + mobile]
+    check(decided + gps_or_ip)
+    check(decided + gps_or_ip, fold=False)
+    deferred = set(scan_text(pl.Series(decided + gps_or_ip), WORD_GROUPS)[0].deferred.tolist())
+    assert deferred == set(range(len(decided), len(decided) + len(gps_or_ip)))
+
+
 def test_card_context_at_most_eight_characters_before():
     rng = random.Random(13)
     card = gen.card(rng)

@@ -4,10 +4,11 @@ It decides the cells whose identifiers can only be plain digit runs between Han 
 common punctuation (手机13812345678联系, 核验身份证…通过, 卡号6222…, 金额1234.56元), exactly as
 the regex pass of `scan/text.py` would (tests/scan/test_fast_text.py holds it to that). Any cell
 holding something whose regex semantics it does not model defers to the regex pass: ASCII
-letters (e-mail, VIN, plates, IMEI…; but an X after 17 digits and before no letter or digit is
-a resident ID's check character, decided here when the ID is valid), whitespace, `@ + - ( ) _ %`, a
-second colon (IPv6, MAC), a 1-3 digit run before a dot (IPv4, GPS), travel-document words
-(护照, 通行证…), non-ASCII other than Han U+4E00-9FFF and a short list of Chinese punctuation
+letters (e-mail, VIN, plates, IMEI…; but an X after 17 digits and before no letter or digit
+is a resident ID's check character, decided here when the ID is valid), whitespace,
+`@ + - ( ) _ %`, a second colon (IPv6, MAC), a 1-3 digit run before a dot that starts a GPS
+pair or IPv4 shape (other dotted numbers, such as GPS values with short decimals, hold
+nothing the regex pass would find), travel-document words (护照, 通行证…), non-ASCII other than Han U+4E00-9FFF and a short list of Chinese punctuation
 (full-width digits and brackets, middle dots, rarer ideographs). Commas and a single colon
 (电话:1380…, folded from ，and ：) are inert: no shape but GPS and IPv6/MAC uses them.
 
@@ -184,6 +185,42 @@ def _rid_x(buf, s, provinces, earliest, latest):
 
 
 @njit(**_HOT)
+def _digits(buf, s, n, k):
+    """The end of the digit run starting at buf[s+k] (k when there is none)."""
+    while k < n and 48 <= buf[s + k] <= 57:
+        k += 1
+    return k
+
+
+@njit(**_HOT)
+def _dotted(buf, s, n, dot):
+    """Whether the GPS pair or IPv4 alternative of the regex pass may match at the 1-3 digit
+    run ending at buf[s+dot] (a dot): IPv4, three more dot-separated groups of 1-3 digits (the
+    last 1 or more); GPS, 4+ digits, a comma (or ，), 1-3 digits, a dot and 4+ digits.
+    Whitespace and minus signs, which both patterns allow too, defer a cell anyway."""
+    a = dot + 1
+    b = _digits(buf, s, n, a)
+    if 1 <= b - a <= 3:
+        if b < n and buf[s + b] == 46:
+            c = _digits(buf, s, n, b + 1)
+            if 1 <= c - b - 1 <= 3 and c < n and buf[s + c] == 46:
+                return _digits(buf, s, n, c + 1) > c + 1
+        return False
+    if b - a < 4:
+        return False
+    if b < n and buf[s + b] == 44:
+        k = b + 1
+    elif b + 2 < n and buf[s + b] == 0xEF and buf[s + b + 1] == 0xBC and buf[s + b + 2] == 0x8C:
+        k = b + 3
+    else:
+        return False
+    e = _digits(buf, s, n, k)
+    if 1 <= e - k <= 3 and e < n and buf[s + e] == 46:
+        return _digits(buf, s, n, e + 1) - e - 1 >= 4
+    return False
+
+
+@njit(**_HOT)
 def _alnum(b):
     return 48 <= b <= 57 or 65 <= b <= 90 or 97 <= b <= 122
 
@@ -277,7 +314,9 @@ def _cell(buf, s, n, cell, provinces, earliest, latest, bins, bin_lengths, first
                 width = j - i
                 card = width >= 16 and context_end >= 0 and chars - context_end <= 8
                 if width <= 3 and j < n and buf[s + j] == 46:
-                    deferred = True  # IPv4 and GPS shapes
+                    # GPS pairs and IPv4 addresses go to the regex pass; other dotted numbers
+                    # (GPS values with short decimals, 1.2.3) hold nothing it would find
+                    deferred = _dotted(buf, s, n, j)
                 elif width == 17 and j < n and (buf[s + j] == 88 or buf[s + j] == 120):
                     # an ID ending in X (one in eleven): the regex pass's candidate is the 18
                     # characters when no letter or digit follows; decided here when it is a
