@@ -106,9 +106,11 @@ def _prefetch(typingctx, buf, at):
         at = context.cast(builder, args[1], signature.args[1], types.intp)
         pointer = builder.bitcast(builder.gep(array.data, [at]), ir.IntType(8).as_pointer())
         i32 = ir.IntType(32)
-        function = cgutils.get_or_insert_function(
-            builder.module, ir.FunctionType(ir.VoidType(), [pointer.type, i32, i32, i32]),
-            "llvm.prefetch.p0")
+        # named from the pointer type as numba names llvm.memcpy: p0i8 where pointers are
+        # typed (numba < 0.68's LLVM), which newer LLVM renames to its p0
+        function = builder.module.declare_intrinsic(
+            "llvm.prefetch", [pointer.type],
+            ir.FunctionType(ir.VoidType(), [pointer.type, i32, i32, i32]))
         builder.call(function, [pointer, i32(0), i32(3), i32(1)])  # read, keep, data
         return context.get_dummy_value()
 
