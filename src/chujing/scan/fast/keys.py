@@ -118,6 +118,17 @@ def _prefetch(typingctx, buf, at):
 
 
 @njit(**_INLINE)
+def _word(buf, s, left):
+    """The 8 bytes at buf[s] as a little-endian word, zero-padded when fewer are `left`."""
+    if left >= 8:
+        return load_u64(buf, s)
+    w = uint64(0)
+    for j in range(left):
+        w |= uint64(buf[s + j]) << uint64(8 * j)
+    return w
+
+
+@njit(**_INLINE)
 def _hash_cell(buf, s, n, seed):
     """(h1, h2) of bytes buf[s:s+n] under `seed`: 8-byte little-endian words, the last one
     zero-padded (whole words in one load each)."""
@@ -125,12 +136,7 @@ def _hash_cell(buf, s, n, seed):
     h2 = seed ^ _K4
     k = 0
     while k < n:
-        if k + 8 <= n:
-            w = load_u64(buf, s + k)
-        else:
-            w = uint64(0)
-            for j in range(n - k):
-                w |= uint64(buf[s + k + j]) << uint64(8 * j)
+        w = _word(buf, s + k, n - k)
         h1 = _rotl(h1 ^ (w * _K1), 31) * _K2
         h2 = _rotl(h2 ^ (w * _K2), 29) * _K1 + h1
         k += 8
@@ -163,12 +169,7 @@ def _hash1_cell(buf, s, n, seed):
     h1 = seed ^ _K3
     k = 0
     while k < n:
-        if k + 8 <= n:
-            w = load_u64(buf, s + k)
-        else:
-            w = uint64(0)
-            for j in range(n - k):
-                w |= uint64(buf[s + k + j]) << uint64(8 * j)
+        w = _word(buf, s + k, n - k)
         h1 = _rotl(h1 ^ (w * _K1), 31) * _K2
         k += 8
     return _fmix(h1 ^ uint64(n))

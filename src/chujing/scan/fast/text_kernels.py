@@ -52,15 +52,26 @@ def _absent(valid, i):
 @njit(**_HOT)
 def _rid_check(buf, s, provinces, earliest, latest):
     """18 ASCII digits: GB 11643 check digit, province, a real birth date in range."""
+    r = _weighted(buf, s) % 11
+    check = 1 if r == 0 else (0 if r == 1 else 12 - r)  # "10X98765432"[r], X = 10
+    return check != 10 and check == buf[s + 17] - 48 and _region_birth(buf, s, provinces,
+                                                                        earliest, latest)
+
+
+@njit(**_HOT)
+def _weighted(buf, s):
+    """GB 11643's weighted sum of the 17 leading digits."""
     total = 0
     for k in range(17):
         total += (buf[s + k] - 48) * ((1 << (17 - k)) % 11)
-    r = total % 11
-    check = 1 if r == 0 else (0 if r == 1 else 12 - r)  # "10X98765432"[r], X = 10
+    return total
+
+
+@njit(**_HOT)
+def _region_birth(buf, s, provinces, earliest, latest):
+    """An ID's first digit and province are known; its birth date is real and in range."""
     first = buf[s] - 48
-    if check == 10 or check != buf[s + 17] - 48 or first < 1 or first > 8:
-        return False
-    if not provinces[first * 10 + buf[s + 1] - 48]:
+    if first < 1 or first > 8 or not provinces[first * 10 + buf[s + 1] - 48]:
         return False
     ymd = 0
     for k in range(6, 14):
@@ -170,18 +181,8 @@ def _emit(out_pos, out_kind, offsets, values, count, cell, kind, buf, s, n):
 def _rid_x(buf, s, provinces, earliest, latest):
     """17 ASCII digits whose GB 11643 check character is X, province, real birth date in range
     (`_rid_check` with the check character X)."""
-    total = 0
-    for k in range(17):
-        total += (buf[s + k] - 48) * ((1 << (17 - k)) % 11)
-    first = buf[s] - 48
-    if total % 11 != 2 or first < 1 or first > 8:  # r = 2: "10X98765432"[2] is X
-        return False
-    if not provinces[first * 10 + buf[s + 1] - 48]:
-        return False
-    ymd = 0
-    for k in range(6, 14):
-        ymd = ymd * 10 + buf[s + k] - 48
-    return earliest <= ymd <= latest and _real_date(ymd // 10000, ymd // 100 % 100, ymd % 100)
+    # r = 2: "10X98765432"[2] is X
+    return _weighted(buf, s) % 11 == 2 and _region_birth(buf, s, provinces, earliest, latest)
 
 
 @njit(**_HOT)
