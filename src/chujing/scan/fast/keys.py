@@ -49,13 +49,15 @@ def load_u64(typingctx, buf, at):
     if not (isinstance(buf, types.Array) and buf.dtype == types.uint8):
         return None
 
-    def codegen(context, builder, signature, args):
-        array = context.make_array(signature.args[0])(context, builder, args[0])
-        at = context.cast(builder, args[1], signature.args[1], types.intp)
-        pointer = builder.bitcast(builder.gep(array.data, [at]), ir.IntType(64).as_pointer())
-        return builder.load(pointer, align=1)
+    return types.uint64(buf, at), _load_word
 
-    return types.uint64(buf, at), codegen
+
+def _load_word(context, builder, signature, args):
+    """LLVM for an unaligned 8-byte load at buf[at] (native, i.e. little-endian, order)."""
+    array = context.make_array(signature.args[0])(context, builder, args[0])
+    at = context.cast(builder, args[1], signature.args[1], types.intp)
+    pointer = builder.bitcast(builder.gep(array.data, [at]), ir.IntType(64).as_pointer())
+    return builder.load(pointer, align=1)
 
 
 @intrinsic
@@ -83,10 +85,7 @@ def load_u64_be(typingctx, buf, at):
         return None
 
     def codegen(context, builder, signature, args):
-        array = context.make_array(signature.args[0])(context, builder, args[0])
-        at = context.cast(builder, args[1], signature.args[1], types.intp)
-        pointer = builder.bitcast(builder.gep(array.data, [at]), ir.IntType(64).as_pointer())
-        word = builder.load(pointer, align=1)
+        word = _load_word(context, builder, signature, args)
         i64 = ir.IntType(64)
         swap = cgutils.get_or_insert_function(builder.module, ir.FunctionType(i64, [i64]),
                                               "llvm.bswap.i64")
