@@ -97,6 +97,17 @@ def _han_table() -> np.ndarray:
 
 
 @cache
+def _address_table() -> np.ndarray:
+    """The address kernel's features of U+4000-9FFF: _han_table's bits and A_CLASS, A_HAN
+    over U+4E00-9FEF, A_DEFER elsewhere (non-Han characters with the same lead bytes)."""
+    k = _kernels()
+    table = np.full(0xA000 - k.HAN_BASE, k.A_DEFER, dtype=np.uint16)
+    table[k.HAN_FIRST - k.HAN_BASE:k.HAN_LAST + 1 - k.HAN_BASE] = (
+        _han_table() | np.uint16(k.A_CLASS | k.A_HAN))
+    return table
+
+
+@cache
 def _placeholders() -> np.ndarray:
     from chujing.scan.normalise import EMPTY_VALUES
 
@@ -172,7 +183,7 @@ def slice_at_least(values: pl.Series, first: int, threshold: str) -> np.ndarray:
 
 
 _RUNNERS: dict[str, Callable] = {
-    address.DETECTOR.id: lambda k, hinted, b, out: k.address(*b, _han_table(), out),
+    address.DETECTOR.id: lambda k, hinted, b, out: k.address(*b, _address_table(), out),
     vehicle.PLATE.id: lambda k, hinted, b, out: k.plate(*b, _han_table(), out),
     person_name.DETECTOR.id: _name,
     resident_id.DETECTOR.id: _rid,

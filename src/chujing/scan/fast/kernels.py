@@ -488,12 +488,37 @@ def _han(buf, k, end):
 ADMIN, STREET, HU, TONG, XIAO, QU, HAO, PROVINCE, PLATE_SUFFIX = (1 << k for k in range(9))
 
 
+# The address check's character features: the bits above over U+4000-9FFF (every character
+# with a lead byte E4-E9; those outside U+4E00-9FEF marked to defer), and ASCII bytes by table.
+A_DEFER, A_CLASS, A_DIGIT, A_HAN = (1 << k for k in range(12, 16))
+HAN_BASE = 0x4000
+
+
+def _address_ascii():
+    import numpy as np
+
+    table = np.zeros(128, dtype=np.uint16)
+    for b in range(128):
+        if b <= 32 or b == 44 or b == 127:  # whitespace, control bytes, commas: stripped
+            table[b] |= A_DEFER
+        if 48 <= b <= 57 or 65 <= b <= 90 or 97 <= b <= 122 or b == 45:  # [A-Za-z0-9-]
+            table[b] |= A_CLASS
+        if 48 <= b <= 57:
+            table[b] |= A_DIGIT
+    return table
+
+
+_A_ASCII = _address_ascii()
+
+
 @njit(**_INLINE)
 def _address_cell(buf, s, n, table):
     """ADDRESS_VALUE: a Han character then an admin unit, later a street part (a Han, ASCII
     letter/digit or dash, then a street word) or digits then 号. Whitespace, commas, control
     bytes and non-Han non-ASCII characters defer (the validator strips or folds them).
-    Characters are decoded inline (no helper returning a tuple): half the time."""
+    One feature lookup per character: from `table` (U+4000-9FFF) by the code point of a
+    character with lead byte E4-E9 (Polars strings are valid UTF-8, so its two continuation
+    bytes follow), from _A_ASCII for ASCII; any other lead byte defers."""
     if n == 0:
         return INVALID
     end = s + n
@@ -501,50 +526,34 @@ def _address_cell(buf, s, n, table):
     admin = False
     found = False
     prev_han = False
-    # the previous two characters after the admin unit: in the street class? digit? bits
-    p1_class = False
-    p1_digit = False
-    p1_bits = 0
-    p2_class = False
+    p1 = 0  # features of the previous two characters after the admin unit
+    p2 = 0
     while k < end:
         b = _at(buf, k)
         if b < 128:
-            if b <= 32 or b == 44 or b == 127:
-                return DEFER
+            f = int(_at(_A_ASCII, b))
             k += 1
-            if found:
-                continue
-            if not admin:
-                prev_han = False
-                continue
-            digit = _is_digit(b)
-            cls = digit or 65 <= b <= 90 or 97 <= b <= 122 or b == 45
-            bits = 0
         else:
-            cp = _han(buf, k, end)
-            if cp < 0:  # anything but U+4E00-9FEF defers
+            if b < 0xE4 or b > 0xE9 or k + 2 >= end:
                 return DEFER
+            cp = ((b & 0x0F) << 12) | ((_at(buf, k + 1) & 0x3F) << 6) | (_at(buf, k + 2) & 0x3F)
+            f = int(_at(table, cp - HAN_BASE))
             k += 3
-            if found:
-                continue
-            bits = int(_at(table, cp - HAN_FIRST))
-            if not admin:
-                if prev_han and bits & ADMIN:
-                    admin = True
-                prev_han = True
-                continue
-            digit = False
-            cls = True
-            if p1_class and bits & STREET:
-                found = True  # [class]{1,20}?(路|街|道|巷|弄|村|园|苑|里), 大道 included
-            elif p2_class and ((bits & TONG and p1_bits & HU) or (bits & QU and p1_bits & XIAO)):
-                found = True  # [class]{1,20}?(胡同|小区)
-            elif bits & HAO and p1_digit:
-                found = True  # \d+号
-        p2_class = p1_class
-        p1_class = cls
-        p1_digit = digit
-        p1_bits = bits
+        if f & A_DEFER:
+            return DEFER
+        if found:
+            continue
+        if not admin:
+            admin = prev_han and (f & ADMIN) != 0
+            prev_han = (f & A_HAN) != 0
+            continue
+        # [class]{1,20}?(路|街|道|巷|弄|村|园|苑|里) (大道 included), [class]{1,20}?(胡同|小区), \d+号
+        found = (((f & STREET) != 0) & ((p1 & A_CLASS) != 0)) | (
+            ((p2 & A_CLASS) != 0) & ((((f & TONG) != 0) & ((p1 & HU) != 0))
+                                     | (((f & QU) != 0) & ((p1 & XIAO) != 0)))) | (
+            ((f & HAO) != 0) & ((p1 & A_DIGIT) != 0))
+        p2 = p1
+        p1 = f
     return VALID if found else INVALID
 
 
