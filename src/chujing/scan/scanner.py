@@ -204,8 +204,9 @@ class Scanner:
         if det.key_type and not self.options.person_key:
             batch.add_key(KEY_RANKS[det.key_type], values, prefix=det.key_type + ":")
         if det.id == "gps":
-            rows = np.flatnonzero(hit)
-            batch.points.append((rows, values.gather(pl.Series(rows, dtype=pl.UInt32))))
+            # hit is the non-null cells: dropping the nulls keeps them in order (a gather by
+            # row numbers costs ~3x as much on a column of short strings)
+            batch.points.append((np.flatnonzero(hit), values.drop_nulls()))
         return present & ~hit
 
     @staticmethod
