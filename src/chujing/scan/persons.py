@@ -124,6 +124,19 @@ class KeyCandidate:
         full1[self.rows], full2[self.rows] = h1, h2
         return full1, full2
 
+    def hash_into(self, tag: np.int16, keyed: np.ndarray, winner: np.ndarray,
+                  h1: np.ndarray, h2: np.ndarray) -> None:
+        """`hashes` for a single-value candidate, written into the batch's arrays in place:
+        the rows it keys (present, not `keyed` yet) get their hashes, `keyed` and `tag`."""
+        from chujing.scan.fast import string_views
+
+        values = self.values if self.values.dtype == pl.Utf8 else self.values.cast(pl.Utf8)
+        if len(values) == 0 or values.null_count() == len(values):
+            return
+        rows = np.zeros(0, np.int64) if self.rows is None else self.rows
+        _keys().hash_into(*string_views(values), np.uint64(_seed(self.prefix)), rows, tag,
+                          keyed, winner, h1, h2)
+
     def texts(self, rows: np.ndarray) -> pl.Series:
         """The type-prefixed key text of the given batch rows."""
         if self.rows is not None:
@@ -172,6 +185,9 @@ class PersonTable:
         keyed = np.zeros(height, np.bool_)
         winner = np.full(height, -1, dtype=np.int16)
         for i, candidate in enumerate(candidates):
+            if candidate.second is None:  # hashed straight into the rows it keys
+                candidate.hash_into(np.int16(i), keyed, winner, h1, h2)
+                continue
             take = candidate.present(height) & ~keyed
             if not take.any():
                 continue
@@ -190,9 +206,7 @@ class PersonTable:
         if added:
             self._texts.append(_texts(candidates, winner, new_rows[:added]))
         for rows, values in points:
-            point = _point_hashes(values)
-            _keys().add_points(np.where(_not_null(values), person[rows], -1), point,
-                               self._rec, TRACK_MIN_POINTS)
+            _track_points(values, np.asarray(rows, dtype=np.int64), person, self._rec)
 
     def result(self) -> pl.DataFrame:
         """key, flags for every distinct person, with the track rule applied (in no order:
@@ -221,6 +235,19 @@ def _point_hashes(values: pl.Series) -> np.ndarray:
     if len(values):
         _keys().hash_views1(*string_views(values), np.uint64(_POINT_SEED), out)
     return out
+
+
+def _track_points(values: pl.Series, rows: np.ndarray, person: np.ndarray,
+                  rec: np.ndarray) -> None:
+    """Adds each non-null point to its row's person (rows[i] for values[i]), hashed as
+    `_point_hashes` does."""
+    from chujing.scan.fast import string_views
+
+    if values.dtype != pl.Utf8:
+        values = values.cast(pl.Utf8)
+    if len(values):
+        _keys().track_points(*string_views(values), np.uint64(_POINT_SEED), rows, person, rec,
+                             TRACK_MIN_POINTS)
 
 
 def _records(capacity: int) -> np.ndarray:

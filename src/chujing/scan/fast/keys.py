@@ -162,6 +162,27 @@ def hash_views(v32, vu8, data, starts, valid, seed, want, h1, h2):
         h2[i] = b
 
 
+@njit(**_JIT)
+def hash_into(v32, vu8, data, starts, valid, seed, rows, tag, keyed, winner, h1, h2):
+    """A key candidate's hashes written straight into the batch's: each non-null cell i
+    (batch row rows[i], or i if `rows` is empty) whose row no stronger candidate keyed gets
+    its (h1, h2), is marked keyed and gets `tag` as its winner; other rows are left as they
+    are."""
+    for i in range(v32.size // 4):
+        r = i if rows.size == 0 else np.int64(rows[i])
+        if keyed[r] or (valid.size != 0 and valid[i] == 0):
+            continue
+        n = v32[4 * i]
+        if n <= 12:
+            a, b = _hash_cell(vu8, 16 * i + 4, n, seed)
+        else:
+            a, b = _hash_cell(data, starts[v32[4 * i + 2]] + v32[4 * i + 3], n, seed)
+        h1[r] = a
+        h2[r] = b
+        keyed[r] = True
+        winner[r] = tag
+
+
 @njit(**_INLINE)
 def _hash1_cell(buf, s, n, seed):
     """The first lane of _hash_cell alone (it does not depend on the second)."""
@@ -194,6 +215,38 @@ def combine(a1, a2, b1, b2, seed, h1, h2):
     for i in range(h1.size):
         h1[i] = _fmix(_rotl(a1[i] * _K1 + seed, 27) ^ (b1[i] * _K2))
         h2[i] = _fmix(_rotl(a2[i] * _K3 ^ seed, 31) + b2[i] * _K4)
+
+
+@njit(**_JIT)
+def track_points(v32, vu8, data, starts, valid, seed, rows, person, rec, cap):
+    """add_points for a column of point texts: cell i is a point of batch row rows[i]'s
+    person (none if null or unkeyed), hashed as hash_views1 does, in one pass."""
+    width = rec.shape[1]
+    m = v32.size // 4
+    for i in range(m):
+        if i + AHEAD < m:
+            q = person[rows[i + AHEAD]]
+            if q >= 0:
+                _prefetch(rec, q * width)
+        p = person[rows[i]]
+        if p < 0 or (valid.size != 0 and valid[i] == 0):
+            continue
+        c = np.int64(rec[p, NPOINTS])
+        if c >= cap:
+            continue
+        n = v32[4 * i]
+        if n <= 12:
+            h = _hash1_cell(vu8, 16 * i + 4, n, seed)
+        else:
+            h = _hash1_cell(data, starts[v32[4 * i + 2]] + v32[4 * i + 3], n, seed)
+        seen = False
+        for k in range(c):
+            if rec[p, POINTS + k] == h:
+                seen = True
+                break
+        if not seen:
+            rec[p, POINTS + c] = h
+            rec[p, NPOINTS] = c + 1
 
 
 # A person's record: one row of uint64 (one 64-byte cache line with 3 track points), so
