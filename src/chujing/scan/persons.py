@@ -160,7 +160,7 @@ class PersonTable:
         self.count = 0
         self._slots = np.zeros(2 * capacity, dtype=np.int32)  # person + 1; 0: empty
         self._rec = _records(capacity)  # per person: h1, h2, flags, points held, points
-        self._texts: list[pl.Series] = []
+        self._texts: list[tuple[np.ndarray, pl.Series]] = []  # (persons, their key texts)
         self.unkeyed_rows_with_pi = 0
 
     def _reserve(self, more: int) -> None:
@@ -204,7 +204,7 @@ class PersonTable:
                                            self._slots, self._rec, self.count, person,
                                            new_rows)
         if added:
-            self._texts.append(_texts(candidates, winner, new_rows[:added]))
+            self._texts.extend(_texts(candidates, winner, new_rows[:added], self.count - added))
         for rows, values in points:
             _track_points(values, np.asarray(rows, dtype=np.int64), person, self._rec)
 
@@ -216,8 +216,11 @@ class PersonTable:
         flags = self._rec[:n, keys.FLAGS].astype(np.uint32)
         flags[self._rec[:n, keys.NPOINTS] >= TRACK_MIN_POINTS] |= np.uint32(
             BIT["whereabouts_tracks"])
-        keys = (pl.concat(self._texts, rechunk=True) if self._texts
-                else pl.Series("key", dtype=pl.Utf8))
+        if self._texts:  # key texts grouped by candidate, not in person order
+            flags = flags[np.concatenate([persons for persons, _ in self._texts])]
+            keys = pl.concat([texts for _, texts in self._texts], rechunk=True)
+        else:
+            keys = pl.Series("key", dtype=pl.Utf8)
         return pl.DataFrame({"key": keys.alias("key"), "flags": pl.Series(flags,
                                                                           dtype=pl.UInt32)})
 
@@ -264,12 +267,14 @@ def _not_null(values: pl.Series) -> np.ndarray:
     return not_null(values)
 
 
-def _texts(candidates: list[KeyCandidate], winner: np.ndarray, rows: np.ndarray) -> pl.Series:
-    """Key texts of the rows that added persons, in person order."""
+def _texts(candidates: list[KeyCandidate], winner: np.ndarray, rows: np.ndarray,
+           first: int) -> list[tuple[np.ndarray, pl.Series]]:
+    """(persons, key texts) per candidate for the rows that added persons `first`, `first`
+    + 1 … in order (no scatter back into person order)."""
     won = winner[rows]
-    out = pl.Series("key", dtype=pl.Utf8).extend_constant(None, rows.size)
+    out = []
     for i, candidate in enumerate(candidates):
         at = np.flatnonzero(won == i)
         if at.size:
-            out = out.scatter(pl.Series(at, dtype=pl.UInt32), candidate.texts(rows[at]))
+            out.append((first + at, candidate.texts(rows[at]).alias("key")))
     return out
