@@ -144,6 +144,14 @@ def _hash_cell(buf, s, n, seed):
     return _fmix(h1), _fmix(h2 ^ h1)
 
 
+@njit(**_INLINE)
+def _view_hash(v32, vu8, data, starts, i, seed):
+    """_hash_cell of string view i: its bytes inline in the view (up to 12) or in a buffer."""
+    n = v32[4 * i]
+    return _hash_cell(vu8, 16 * i + 4, n, seed) if n <= 12 else \
+        _hash_cell(data, starts[v32[4 * i + 2]] + v32[4 * i + 3], n, seed)
+
+
 @njit(**_JIT)
 def hash_views(v32, vu8, data, starts, valid, seed, want, h1, h2):
     """Hash the cells of an Arrow string-view column that `want` marks (none if it is empty);
@@ -153,11 +161,7 @@ def hash_views(v32, vu8, data, starts, valid, seed, want, h1, h2):
             h1[i] = 0
             h2[i] = 0
             continue
-        n = v32[4 * i]
-        if n <= 12:
-            a, b = _hash_cell(vu8, 16 * i + 4, n, seed)
-        else:
-            a, b = _hash_cell(data, starts[v32[4 * i + 2]] + v32[4 * i + 3], n, seed)
+        a, b = _view_hash(v32, vu8, data, starts, i, seed)
         h1[i] = a
         h2[i] = b
 
@@ -172,27 +176,11 @@ def hash_into(v32, vu8, data, starts, valid, seed, rows, tag, keyed, winner, h1,
         r = i if rows.size == 0 else np.int64(rows[i])
         if keyed[r] or (valid.size != 0 and valid[i] == 0):
             continue
-        n = v32[4 * i]
-        if n <= 12:
-            a, b = _hash_cell(vu8, 16 * i + 4, n, seed)
-        else:
-            a, b = _hash_cell(data, starts[v32[4 * i + 2]] + v32[4 * i + 3], n, seed)
+        a, b = _view_hash(v32, vu8, data, starts, i, seed)
         h1[r] = a
         h2[r] = b
         keyed[r] = True
         winner[r] = tag
-
-
-@njit(**_INLINE)
-def _hash1_cell(buf, s, n, seed):
-    """The first lane of _hash_cell alone (it does not depend on the second)."""
-    h1 = seed ^ _K3
-    k = 0
-    while k < n:
-        w = _word(buf, s + k, n - k)
-        h1 = _rotl(h1 ^ (w * _K1), 31) * _K2
-        k += 8
-    return _fmix(h1 ^ uint64(n))
 
 
 @njit(**_JIT)
@@ -202,11 +190,7 @@ def hash_views1(v32, vu8, data, starts, valid, seed, h1):
         if valid.size != 0 and valid[i] == 0:
             h1[i] = 0
             continue
-        n = v32[4 * i]
-        if n <= 12:
-            h1[i] = _hash1_cell(vu8, 16 * i + 4, n, seed)
-        else:
-            h1[i] = _hash1_cell(data, starts[v32[4 * i + 2]] + v32[4 * i + 3], n, seed)
+        h1[i] = _view_hash(v32, vu8, data, starts, i, seed)[0]
 
 
 @njit(**_JIT)
@@ -234,11 +218,7 @@ def track_points(v32, vu8, data, starts, valid, seed, rows, person, rec, cap):
         c = np.int64(rec[p, NPOINTS])
         if c >= cap:
             continue
-        n = v32[4 * i]
-        if n <= 12:
-            h = _hash1_cell(vu8, 16 * i + 4, n, seed)
-        else:
-            h = _hash1_cell(data, starts[v32[4 * i + 2]] + v32[4 * i + 3], n, seed)
+        h = _view_hash(v32, vu8, data, starts, i, seed)[0]
         seen = False
         for k in range(c):
             if rec[p, POINTS + k] == h:
@@ -315,7 +295,8 @@ def rehash(rec, count, slots):
 
 @njit(**_JIT)
 def add_points(person, point, rec, cap):
-    """Keep up to `cap` distinct point hashes per person."""
+    """Keep up to `cap` distinct point hashes per person. The scanner uses track_points;
+    this stays, written out on its own, as the reference its tests compare it with."""
     width = rec.shape[1]
     for i in range(person.size):
         if i + AHEAD < person.size and person[i + AHEAD] >= 0:
