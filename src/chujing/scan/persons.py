@@ -228,22 +228,10 @@ class PersonTable:
 _POINT_SEED = _seed("point")
 
 
-def _point_hashes(values: pl.Series) -> np.ndarray:
-    """64-bit hashes of track points (hash_strings' h1, one lane computed)."""
-    from chujing.scan.fast import string_views
-
-    out = np.empty(len(values), np.uint64)
-    if values.dtype != pl.Utf8:
-        values = values.cast(pl.Utf8)
-    if len(values):
-        _keys().hash_views1(*string_views(values), np.uint64(_POINT_SEED), out)
-    return out
-
-
 def _track_points(values: pl.Series, rows: np.ndarray, person: np.ndarray,
                   rec: np.ndarray) -> None:
     """Adds each non-null point to its row's person (rows[i] for values[i]), hashed as
-    `_point_hashes` does."""
+    hash_strings' h1 under _POINT_SEED."""
     from chujing.scan.fast import string_views
 
     if values.dtype != pl.Utf8:

@@ -184,16 +184,6 @@ def hash_into(v32, vu8, data, starts, valid, seed, rows, tag, keyed, winner, h1,
 
 
 @njit(**_JIT)
-def hash_views1(v32, vu8, data, starts, valid, seed, h1):
-    """hash_views' h1 of every cell (0 for nulls): 64-bit hashes of track points."""
-    for i in range(h1.size):
-        if valid.size != 0 and valid[i] == 0:
-            h1[i] = 0
-            continue
-        h1[i] = _view_hash(v32, vu8, data, starts, i, seed)[0]
-
-
-@njit(**_JIT)
 def combine(a1, a2, b1, b2, seed, h1, h2):
     """Hashes of a pair of keys (name with address) from the hashes of each part."""
     for i in range(h1.size):
@@ -203,8 +193,8 @@ def combine(a1, a2, b1, b2, seed, h1, h2):
 
 @njit(**_JIT)
 def track_points(v32, vu8, data, starts, valid, seed, rows, person, rec, cap):
-    """add_points for a column of point texts: cell i is a point of batch row rows[i]'s
-    person (none if null or unkeyed), hashed as hash_views1 does, in one pass."""
+    """Keep up to `cap` distinct point hashes per person: cell i is a point of batch row
+    rows[i]'s person (none if null or unkeyed), hashed as hash_views' h1."""
     width = rec.shape[1]
     m = v32.size // 4
     for i in range(m):
@@ -291,28 +281,3 @@ def rehash(rec, count, slots):
         while slots[j] > 0:
             j = np.int64((uint64(j) + uint64(1)) & mask)
         slots[j] = p + 1
-
-
-@njit(**_JIT)
-def add_points(person, point, rec, cap):
-    """Keep up to `cap` distinct point hashes per person. The scanner uses track_points;
-    this stays, written out on its own, as the reference its tests compare it with."""
-    width = rec.shape[1]
-    for i in range(person.size):
-        if i + AHEAD < person.size and person[i + AHEAD] >= 0:
-            _prefetch(rec, person[i + AHEAD] * width)
-        p = person[i]
-        if p < 0:
-            continue
-        c = np.int64(rec[p, NPOINTS])
-        if c >= cap:
-            continue
-        h = point[i]
-        seen = False
-        for k in range(c):
-            if rec[p, POINTS + k] == h:
-                seen = True
-                break
-        if not seen:
-            rec[p, POINTS + c] = h
-            rec[p, NPOINTS] = c + 1
