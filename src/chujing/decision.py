@@ -251,14 +251,23 @@ class Decision:
 
     def to_json(self, trace: bool = True) -> bytes:
         """`to_dict()` as UTF-8 JSON bytes, written without building the trace's objects where the
-        engine can give it as JSON (engine/trace_json.py): the web API's full answer."""
+        engine can give it as JSON (engine/trace_json.py), and for a new scenario of a class of
+        decisions seen before from that class's template (engine/answer_json.py): the web API's answer."""
         import orjson
 
         fresh = (self._later is not None and hasattr(self._later, "json_parts") and self._findings is None
                  and self._obligations is None and self._headroom is None and self._risks_notes is None)
-        try:
+
+        def written() -> bytes:
             return orjson.dumps(self._out(trace, self._later.json_parts() if trace and fresh else None),
                                 default=str)
+
+        try:
+            if fresh:
+                from chujing.engine.answer_json import answer
+
+                return answer(self, trace, written)
+            return written()
         except orjson.JSONEncodeError:  # integers past 64 bits: the standard library copes
             import json
 
@@ -266,7 +275,9 @@ class Decision:
                               separators=(",", ":")).encode("utf-8")
 
     def _out(self, trace: bool, parts: dict[str, Any] | None) -> dict[str, Any]:
-        """The contract's dict; with `parts`, its trace fields as given (JSON fragments)."""
+        """The contract's dict; with `parts`, the fields it holds as given (JSON fragments, or the
+        templates of engine/answer_json.py): the trace's, and `summary`, `questions`, `items`, `counts`."""
+        p = parts or {}
         d: dict[str, Any] = {} if trace else {"detail": "summary"}
         d.update({
             "pathway": str(self.pathway),
@@ -274,19 +285,19 @@ class Decision:
             "as_of": self.as_of.isoformat(),
             "rulebook": {"version": self.rulebook_version, "hash": self.rulebook_hash},
             "rulebook_version": self.rulebook_version,
-            "summary": self.summary,
+            "summary": p["summary"] if "summary" in p else self.summary,  # noqa: SIM401 - get() would build it
         })
-        if parts is not None:
-            d.update(findings=parts["findings"], obligations=parts["obligations"], headroom=parts["headroom"])
+        if "findings" in p:
+            d.update(findings=p["findings"], obligations=p["obligations"], headroom=p["headroom"])
         elif trace:
             d["findings"] = [f.to_dict() for f in self.findings]
             d["obligations"] = [o.to_dict() for o in self.obligations]
             d["headroom"] = [h.to_dict() for h in self.headroom]
-        d["questions"] = [q.to_dict() for q in self.questions]
-        d["items"] = [i.to_dict() for i in self.items]
-        d["counts"] = self.counts
-        if parts is not None:
-            d.update(risks=parts["risks"], notes=parts["notes"])
+        d["questions"] = p["questions"] if "questions" in p else [q.to_dict() for q in self.questions]
+        d["items"] = p["items"] if "items" in p else [i.to_dict() for i in self.items]
+        d["counts"] = p["counts"] if "counts" in p else self.counts  # noqa: SIM401 - as summary
+        if "risks" in p:
+            d.update(risks=p["risks"], notes=p["notes"])
         elif trace:
             d["risks"] = [r.to_dict() for r in self.risks]
             d["notes"] = self.notes

@@ -123,3 +123,127 @@ def test_summary_detail_and_numbers_past_64_bits():
                                                   "turnover_cny": 10**30}})
     assert json.loads(assess(huge, BOOK).to_json()) == json.loads(
         json.dumps(assess(huge, BOOK).to_dict(), default=str))
+
+
+# --- a whole answer from its class's template (engine/answer_json.py) -------------------------
+
+SHAPES = [  # bench/serve.py's two shapes; "@A@" an item's people, "@B@" history's or a second item's
+    {"as_of": "2026-06-30", "processor": {"name": "北京某软件科技有限公司", "ciio": False, "sector": "software"},
+     "transfer": {"date": "2026-06-30", "recipient": {"name": "Example Support Inc.", "country": "US"},
+                  "scenario": "customer_service",
+                  "data": [{"name": "user accounts", "kind": "personal_information", "subjects": "@A@",
+                            "categories": ["name", "email", "phone"]}]},
+     "history": [{"date": "2026-02-10", "kind": "personal_information", "subjects": "@B@", "grounds": []}]},
+    {"as_of": "2025-09-15", "processor": {"name": "杭州某跨境电商有限公司", "ciio": False, "sector": "ecommerce"},
+     "transfer": {"date": "2025-09-15", "recipient": {"name": "Overseas Fulfilment Ltd.", "country": "HK"},
+                  "scenario": "customer_service", "grounds": ["contract"],
+                  "data": [{"name": "orders", "kind": "personal_information", "subjects": "@A@",
+                            "modality": "structured", "categories": ["name", "phone", "address"]},
+                           {"name": "health notes", "kind": "sensitive_personal_information",
+                            "subjects": "@B@"}]}},
+    {"as_of": "2024-05-01", "processor": {"ciio": False, "ftz": "beijing", "sector": "pharma"},
+     "transfer": {"date": "2024-05-01", "recipient": {"country": "SG"}, "grounds": ["hr"],
+                  "data": [{"kind": "sensitive_personal_information", "subjects": "@A@", "population": "staff"},
+                           {"kind": "personal_information", "subjects": "@B@", "population": "staff"}]},
+     "history": [{"date": "2024-01-10", "kind": "sensitive_personal_information", "subjects": "@B@",
+                  "population": "staff"}]},
+    # A CIIO's route is the security assessment whatever the counts: crossing a threshold changes
+    # findings, not the route.
+    {"as_of": "2025-03-01", "processor": {"ciio": True, "sector": "software"},
+     "transfer": {"date": "2025-03-01", "recipient": {"country": "DE"},
+                  "data": [{"kind": "personal_information", "subjects": "@A@"},
+                           {"kind": "sensitive_personal_information", "subjects": "@B@"}]}},
+]
+
+
+def _fill(shape: dict, a: int, b: int) -> dict:
+    return json.loads(json.dumps(shape).replace('"@A@"', str(a)).replace('"@B@"', str(b)))
+
+
+def _around_every_point() -> list[int]:
+    from chujing.engine.answer_json import HOLE_FACTS
+
+    points = {0, 1}
+    for r in BOOK.rules.values():
+        for c in r.condition.comparisons:
+            if c.fact in HOLE_FACTS:
+                points |= {c.threshold - 1, c.threshold, c.threshold + 1, c.threshold + 2}
+    return sorted(p for p in points if p >= 0)
+
+
+def _same_bytes(raw: dict) -> bool:
+    scenario = Scenario.model_validate(raw)
+    for trace in (True, False):
+        new = assess(scenario, BOOK).to_json(trace)
+        if new != orjson.dumps(assess(scenario, BOOK).to_dict(trace), default=str):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("shape", range(len(SHAPES)))
+def test_one_class_either_side_of_every_threshold(shape):
+    """Head-counts at, below and above every point where a test on a count turns, each answered
+    after the others filled the templates: a template reused across a boundary would show."""
+    around = _around_every_point()
+    rnd = __import__("random").Random(shape)
+    for a in around:
+        assert _same_bytes(_fill(SHAPES[shape], a, rnd.choice(around)))
+    for b in around:
+        assert _same_bytes(_fill(SHAPES[shape], rnd.choice(around), b))
+
+
+def test_templates_are_made_once_per_class_and_reused(monkeypatch):
+    from chujing.engine import answer_json
+
+    made = []
+    real = answer_json.make
+    monkeypatch.setattr(answer_json, "make", lambda *a: made.append(1) or real(*a))
+    monkeypatch.setattr(answer_json, "TEMPLATES", answer_json.TEMPLATES)
+    raws = [_fill(SHAPES[0], 200 + n, 300 + n) for n in range(20)]  # one class: far from every point
+    for raw in raws:
+        assert _same_bytes(raw)
+    assert len(made) <= 2  # full and summary, once each (0 if an earlier test made them)
+    answers = {assess(Scenario.model_validate(raw), BOOK).to_json() for raw in raws}
+    assert len(answers) == len(raws)
+
+
+def test_the_checks_fail_when_a_class_is_too_coarse(monkeypatch):
+    """With the count points left out of the key, one template serves both sides of a threshold
+    and the bytes differ: the tests above can fail."""
+    from chujing.engine import answer_json
+
+    coarse = {f: () for f in answer_json.HOLE_FACTS}
+    monkeypatch.setattr(answer_json, "_points", lambda later: (coarse, frozenset()))
+    days = [date.fromisoformat(shape["as_of"]) for shape in SHAPES]
+    for day in days:
+        for memo in ("json_answers", "answer_at"):
+            BOOK.in_force(day).cache.pop(memo, None)
+    results = [_same_bytes(_fill(shape, a, b)) for shape in SHAPES for a in _around_every_point()
+               for b in (3, 50_000)]
+    for day in days:  # none of those templates stay
+        for memo in ("json_answers", "answer_at"):
+            BOOK.in_force(day).cache.pop(memo, None)
+    assert not all(results)
+
+
+def test_a_count_used_otherwise_than_shown_refuses_the_template():
+    from chujing.engine.answer_json import Marker, NotTemplated
+
+    m = Marker(1_000, 0)
+    assert f"{m:,}" == "\ue0000c\ue001"
+    for use in (lambda: m + 1, lambda: 1 + m, lambda: m - 1, lambda: str(m), lambda: m < 5, lambda: m == 1_000,
+                lambda: hash(m), lambda: bool(m), lambda: f"{m}", lambda: int(m), lambda: -m):
+        with pytest.raises(NotTemplated):
+            use()
+
+
+def test_placeholder_characters_in_the_scenario():
+    raw = _fill(SHAPES[1], 1_234, 56)
+    raw["transfer"]["data"][0]["name"] = "orders \ue0000c\ue001 %(0c)s %d"
+    for _ in range(3):
+        assert _same_bytes(raw)
+    raw = _fill(SHAPES[1], 1_234, 56)
+    raw["transfer"]["data"][0]["name"] = "orders %(0c)s %d %"
+    for n in (1_235, 1_236):
+        raw["transfer"]["data"][0]["subjects"] = n
+        assert _same_bytes(raw)

@@ -381,6 +381,13 @@ def _deadline_text(book: Rulebook, d) -> dict[str, str]:
 
 def _headroom(book: Rulebook, rs: RuleSet, base, first: PassResult, route: str | None = None) -> list[Headroom]:
     """Thresholds not yet crossed whose route is stricter than the route reached now."""
+    return [headroom_row(r, cmp, current, cmp.remaining(current))
+            for r, cmp, _j, current in headroom_picked(rs, base, first, route)]
+
+
+def headroom_picked(rs: RuleSet, base, first: PassResult, route: str | None = None) -> list[tuple]:
+    """(trigger, its count test, context, current count) for each threshold headroom shows, in order:
+    context j < len(first.items) is item j's facts, the others the whole transfer's counts."""
     floor = ROUTE_ORDER.get(route, -1) if route else -1
     contexts = [(res.facts, res.facts["item.kind"]) for res in first.items]
     counts = first.counts
@@ -401,20 +408,18 @@ def _headroom(book: Rulebook, rs: RuleSet, base, first: PassResult, route: str |
             if k is not None:
                 memo.put((kind, k), hit)
         passing.append(hit)
-    out: list[Headroom] = []
-    for i, j in _picks(rs, cands, floor, passing):
-        r, cmp = cands[i]
-        current = contexts[j][0][cmp.fact]
-        remaining = cmp.remaining(current)
-        label = PATHWAY_LABELS[r.rule.route]
-        cl = COUNTER_LABELS[cmp.fact]
-        out.append(Headroom(
-            counter=cmp.fact, threshold=cmp.threshold, op=cmp.op, wording=cmp.wording,
-            rule=r.id, route=r.rule.route, current=current, remaining=remaining,
-            label={"zh": f"{cl['zh']}：当前{current:,}，再出境{remaining:,}人内不触发{label['zh']}（{cmp.wording}）",
-                   "en": f"{cl['en']}: {current:,} now; up to {remaining:,} more before "
-                         f"{label['en']} ({cmp.wording})"}))
-    return out
+    return [(*cands[i], j, contexts[j][0][cands[i][1].fact]) for i, j in _picks(rs, cands, floor, passing)]
+
+
+def headroom_row(r: CompiledRule, cmp, current: int, remaining: int) -> Headroom:
+    label = PATHWAY_LABELS[r.rule.route]
+    cl = COUNTER_LABELS[cmp.fact]
+    return Headroom(
+        counter=cmp.fact, threshold=cmp.threshold, op=cmp.op, wording=cmp.wording,
+        rule=r.id, route=r.rule.route, current=current, remaining=remaining,
+        label={"zh": f"{cl['zh']}：当前{current:,}，再出境{remaining:,}人内不触发{label['zh']}（{cmp.wording}）",
+               "en": f"{cl['en']}: {current:,} now; up to {remaining:,} more before "
+                     f"{label['en']} ({cmp.wording})"})
 
 
 def _picks(rs: RuleSet, cands: list, floor: int, passing: list[frozenset]) -> list[tuple[int, int]]:

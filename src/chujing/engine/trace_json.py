@@ -81,7 +81,8 @@ def _frag(x) -> Fragment:
     return Fragment(dumps(x.to_dict()))
 
 
-def findings(later, ftz_findings: list) -> list:
+def findings(later, ftz_findings: list, marks=None) -> list:
+    """`marks` (engine/answer_json.py): the figures as holes of a template."""
     book, rs = later.book, later.rs
     fixed = rs.cache.get("json_fixed_findings")
     if fixed is None:
@@ -95,7 +96,7 @@ def findings(later, ftz_findings: list) -> list:
             if by_item is None:
                 by_item = row[6] = {}
             if row[0].condition.comparisons:  # figures of this decision
-                out.append(_compared(book, row, facts, i, by_item))
+                out.append(_compared(book, row, facts, i, by_item, marks))
                 continue
             frag = by_item.get(i)
             if frag is None:
@@ -108,11 +109,13 @@ def findings(later, ftz_findings: list) -> list:
     return out
 
 
-def _compared(book, row: list, facts: dict, i: int, by_item: dict) -> Fragment:
+def _compared(book, row: list, facts: dict, i: int, by_item: dict, marks=None) -> Fragment:
     """A finding with figures. Its JSON around figures and explanation is kept by item, as for the
     others, and each figure's JSON and text around its value by (figure, whether its test holds):
-    only the values and the explanation are written for this decision."""
+    only the values and the explanation are written for this decision. With `marks`, the values
+    written are the holes of a template (what is kept is written from `facts` as always)."""
     rule, _v, status, defeated_by, unknown = row[:5]
+    shown_facts, value_json = (facts, dumps) if marks is None else (marks.item_facts(facts, i), marks.json)
     figs, texts = [], []
     for n, c in enumerate(rule.condition.comparisons):
         v = facts.get(c.fact)
@@ -120,15 +123,17 @@ def _compared(book, row: list, facts: dict, i: int, by_item: dict) -> Fragment:
         t = by_item.get((n, holds))
         if t is None:
             t = by_item[(n, holds)] = _figure_template(c, holds)
+        if marks is not None:
+            v = shown_facts.get(c.fact)
         text = f"{t[3]}{shown(v)}{t[4]}"
         texts.append(text)
-        figs.append(b"".join((t[0], dumps(v), t[1], dumps(text), t[2])))
+        figs.append(b"".join((t[0], value_json(v), t[1], dumps(text), t[2])))
     failed = None
     if status == "not_applicable":  # which tests fail is the same for the class: kept as key -1
         failed = by_item.get(-1)
         if failed is None:
             failed = by_item[-1] = failed_parts(rule, facts, book)
-    text = explanation_from(rule, status, texts, facts, book, defeated_by, unknown, failed)
+    text = explanation_from(rule, status, texts, shown_facts, book, defeated_by, unknown, failed)
     around = by_item.get(i)
     if around is None:
         d = _finding(book, row, facts, i).to_dict()
