@@ -86,22 +86,27 @@ def validate(raw: dict, source: str = "<scenario>", text: str | None = None) -> 
 
 
 def check_vocabulary(scenario: Scenario, book, source: str = "<scenario>", text: str | None = None) -> None:
-    checks = [
-        (("processor", "ftz"), scenario.processor.ftz),
-        (("processor", "sector"), scenario.processor.sector),
-        (("transfer", "scenario"), scenario.transfer.scenario),
-    ]
+    """Every word the scenario uses is one the rulebook defines (the first unknown one is an
+    InputError naming the field). Runs on every API request: dict lookups, no lists built."""
+    words = book.words
+    for loc, value in ((_FTZ, scenario.processor.ftz), (_SECTOR, scenario.processor.sector),
+                       (_SCENARIO, scenario.transfer.scenario)):
+        if value is not None and value not in words.get(VOCABULARY_FIELDS[loc], ()):
+            _unknown(book, VOCABULARY_FIELDS[loc], value, loc, source, text)
+    populations = words.get("population", ())
     for i, item in enumerate(scenario.transfer.data):
-        if item.population is not None:
-            checks.append((("transfer", "data", i, "population"), item.population))
-    for loc, value in checks:
-        if value is None:
-            continue
-        kind = VOCABULARY_FIELDS.get(loc[:2]) if len(loc) == 2 else "population"
-        known = book.word_ids(kind)
-        if value not in known:
-            raise InputError(f"unknown {kind} {value!r}; known: {', '.join(known) or '(none)'}",
-                             file=source, line=_line(text, loc) if text else None, field=_dotted(loc))
+        if item.population is not None and item.population not in populations:
+            _unknown(book, "population", item.population, ("transfer", "data", i, "population"),
+                     source, text)
+
+
+_FTZ, _SECTOR, _SCENARIO = VOCABULARY_FIELDS
+
+
+def _unknown(book, kind: str, value, loc: tuple, source: str, text: str | None):
+    known = book.word_ids(kind)
+    raise InputError(f"unknown {kind} {value!r}; known: {', '.join(known) or '(none)'}",
+                     file=source, line=_line(text, loc) if text else None, field=_dotted(loc))
 
 
 def _dotted(loc: tuple) -> str:

@@ -200,3 +200,49 @@ def test_server_workers_freeze_the_collector_after_a_warm_up(home, monkeypatch):
         assert gc.get_freeze_count() > 10_000  # the rulebook and the warm-up's memos
     finally:
         gc.unfreeze()
+
+
+def _old_check_vocabulary(scenario, book):
+    """scenario_io.check_vocabulary before session 6 (lists of words, built per call)."""
+    checks = [(("processor", "ftz"), scenario.processor.ftz),
+              (("processor", "sector"), scenario.processor.sector),
+              (("transfer", "scenario"), scenario.transfer.scenario)]
+    for i, item in enumerate(scenario.transfer.data):
+        if item.population is not None:
+            checks.append((("transfer", "data", i, "population"), item.population))
+    for loc, value in checks:
+        if value is None:
+            continue
+        kind = {"ftz": "ftz", "sector": "sector", "scenario": "scenario"}.get(loc[1], "population")
+        known = book.word_ids(kind)
+        if value not in known:
+            return loc, f"unknown {kind} {value!r}; known: {', '.join(known) or '(none)'}"
+    return None
+
+
+def test_vocabulary_check_matches_the_list_based_one(app):
+    from chujing.errors import InputError
+    from chujing.facts import Scenario
+    from chujing.scenario_io import _dotted, check_vocabulary
+
+    book = app.state.web.book
+    rng = random.Random(6)
+    pick = {k: [None, "", "nonsense", "Software", *book.word_ids(k)]
+            for k in ("ftz", "sector", "scenario", "population")}
+    outcomes = set()
+    for _ in range(600):
+        d = as_json(rng.choice([SAAS, SHOP]))
+        d["processor"]["ftz"], d["processor"]["sector"] = rng.choice(pick["ftz"]), rng.choice(pick["sector"])
+        d["transfer"]["scenario"] = rng.choice(pick["scenario"])
+        for item in d["transfer"]["data"]:
+            item["population"] = rng.choice(pick["population"])
+        scenario = Scenario.model_validate(d)
+        old = _old_check_vocabulary(scenario, book)
+        try:
+            check_vocabulary(scenario, book)
+            new = None
+        except InputError as exc:
+            new = exc.field, exc.message
+        assert new == (None if old is None else (_dotted(old[0]), old[1]))
+        outcomes.add(None if new is None else new[0])
+    assert len(outcomes) >= 4  # passes and every kind of field refused

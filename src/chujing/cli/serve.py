@@ -68,8 +68,10 @@ def run_uvicorn(app, host: str, port: int, workers: int, shared_socket: bool = F
     if shared_socket:
         import uvicorn
 
+        from chujing.web.protocol import PATH as HTTP
+
         uvicorn.run(app, factory=isinstance(app, str), host=host, port=port, workers=workers,
-                    loop="uvloop", http="httptools", **options)
+                    loop="uvloop", http=HTTP, **options)
     else:
         from chujing.web import workers as eager
 

@@ -146,39 +146,76 @@ def answer(web, body: bytes, opts: Options) -> tuple[int, bytes, list]:
     return 200, out, []
 
 
-async def handle(web, scope, receive, send) -> None:
-    """Answer one `POST /v1/assess` on the raw ASGI channel."""
+def request_headers(headers) -> tuple[bytes | None, bytes | None]:
+    """The Authorization and Content-Length values of an ASGI header list."""
     auth = length = None
-    for name, value in scope["headers"]:
+    for name, value in headers:
         if name == b"authorization":
             auth = value
         elif name == b"content-length":
             length = value
-    extra: list = []
+    return auth, length
+
+
+def refusal(web, auth: bytes | None) -> tuple[int, bytes, list] | None:
+    """The 401 answer when the bearer token is missing or not active, else None."""
     refused = None if web.settings.no_auth else token_refusal(web, auth)
-    if refused is not None:
-        message, challenge = refused
-        status, out = 401, dumps(error_body(401, message))
-        extra = [(b"www-authenticate", challenge.encode())]
-    else:
+    if refused is None:
+        return None
+    message, challenge = refused
+    return 401, dumps(error_body(401, message)), [(b"www-authenticate", challenge.encode())]
+
+
+def failure(web, exc: Exception) -> tuple[int, bytes, list]:
+    """The JSON error for what stopped an answer (called in its `except` block)."""
+    if isinstance(exc, InvalidFacts):
+        return 422, dumps(invalid_facts_body(exc.errors)), []
+    if isinstance(exc, ChujingError):  # a rulebook gap for the date, a store refusal…
+        status, body = chujing_error(exc)
+        return status, dumps(body), []
+    if isinstance(exc, TooLarge):
+        limit = web.settings.max_body_bytes
+        return 413, dumps(error_body(413, f"body larger than {limit} bytes")), []
+    if isinstance(exc, ClientGone):  # nobody is left to answer
+        return 400, b"{}", []
+    # As errors.install's handler: JSON, no traceback to the caller.
+    log.exception("internal error on POST %s", PATH)
+    return 500, dumps(error_body(500, f"internal error ({type(exc).__name__}); "
+                                      "the server log has the details")), []
+
+
+def whole(web, headers, query: bytes, body: bytes) -> tuple[int, bytes, list]:
+    """The answer to a request whose body is all in hand (web/protocol.py answers from here):
+    the same checks in the same order as `handle`."""
+    auth, _length = request_headers(headers)
+    result = refusal(web, auth)
+    if result is None:
+        try:
+            opts = parse_options(query)
+            if len(body) > web.settings.max_body_bytes:
+                raise TooLarge
+            result = answer(web, body, opts)
+        except Exception as exc:
+            result = failure(web, exc)
+    return result
+
+
+def response_headers(out: bytes, extra: list) -> list:
+    return [*JSON_HEADERS, (b"content-length", str(len(out)).encode()), *extra]
+
+
+async def handle(web, scope, receive, send) -> None:
+    """Answer one `POST /v1/assess` on the raw ASGI channel."""
+    auth, length = request_headers(scope["headers"])
+    result = refusal(web, auth)
+    if result is None:
         try:
             opts = parse_options(scope.get("query_string", b""))
             body = await read_body(receive, web.settings.max_body_bytes, length)
-            status, out, extra = answer(web, body, opts)
-        except InvalidFacts as exc:
-            status, out = 422, dumps(invalid_facts_body(exc.errors))
-        except ChujingError as exc:  # a rulebook gap for the date, a store refusal…
-            status, body = chujing_error(exc)
-            out = dumps(body)
-        except TooLarge:
-            limit = web.settings.max_body_bytes
-            status, out = 413, dumps(error_body(413, f"body larger than {limit} bytes"))
-        except ClientGone:  # nobody is left to answer
-            status, out = 400, b"{}"
-        except Exception as exc:  # as errors.install's handler: JSON, no traceback to the caller
-            log.exception("internal error on POST %s", PATH)
-            status, out = 500, dumps(error_body(500, f"internal error ({type(exc).__name__}); "
-                                                     "the server log has the details"))
-    headers = [*JSON_HEADERS, (b"content-length", str(len(out)).encode()), *extra]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
+            result = answer(web, body, opts)
+        except Exception as exc:
+            result = failure(web, exc)
+    status, out, extra = result
+    await send({"type": "http.response.start", "status": status,
+                "headers": response_headers(out, extra)})
     await send({"type": "http.response.body", "body": out})

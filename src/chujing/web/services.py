@@ -87,11 +87,17 @@ def decide(scenario: Scenario, book, as_of: date | None = None, ledger_url=None)
 
 
 class DecisionCache:
-    """Decisions by request body: the engine is pure, so the same body and day give the same bytes."""
+    """Decisions by request body: the engine is pure, so the same body and day give the same bytes.
+
+    An answer is kept only once its key has been asked for before (the key's hash is remembered
+    first): when every request carries a new scenario, keeping each ~35 kB answer would only push
+    an older one out, and the worker would hold ~70 MB of answers nobody asks for again, written
+    and freed in memory long gone from the CPU's caches."""
 
     def __init__(self, size: int = 2048) -> None:
         self.size = size
         self._d: OrderedDict[tuple, bytes] = OrderedDict()
+        self._seen: OrderedDict[int, None] = OrderedDict()  # hashes of keys answered once
         self._lock = Lock()
 
     def get(self, key: tuple) -> bytes | None:
@@ -102,7 +108,13 @@ class DecisionCache:
             return v
 
     def put(self, key: tuple, value: bytes) -> None:
+        h = hash(key)
         with self._lock:
+            if h not in self._seen:  # first time: remember that it was asked for
+                self._seen[h] = None
+                if len(self._seen) > 4 * self.size:
+                    self._seen.popitem(last=False)
+                return
             self._d[key] = value
             self._d.move_to_end(key)
             while len(self._d) > self.size:

@@ -188,8 +188,10 @@ def run(app, host: str, port: int, workers: int, **options) -> None:
     import string of an app factory for several workers, or the app itself for one."""
     from uvicorn.server import Server
 
+    from chujing.web.protocol import PATH as HTTP
+
     config = Config(app, host=host, port=port, workers=workers, factory=isinstance(app, str),
-                    loop=LOOP, http="httptools", **options)
+                    loop=LOOP, http=HTTP, **options)
     try:
         sockets = bind_sockets(host, port, workers if reuse_port_supported() else 1, config.backlog)
     except OSError as exc:
