@@ -34,7 +34,8 @@ from chujing.rulebook import classes
 from chujing.rulebook.conditions import NUMERIC_OPS
 
 HOLE_FACTS = ("item.subjects", *COUNTERS)
-TEMPLATES = 512  # per rule set; a full answer's template is ~40 kB
+TEMPLATES = 512  # per rule set, and at most TEMPLATE_BYTES of them (a full answer's is ~40 kB)
+TEMPLATE_BYTES = 6_000_000
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters around a hole's number in a template
 _OPEN_B, _CLOSE_B = _OPEN.encode(), _CLOSE.encode()
 _JSON_MAX, _JSON_MIN = 2**64 - 1, -(2**63)  # what orjson writes (beyond: the standard library)
@@ -108,25 +109,48 @@ class Marks:
         return str(x)
 
 
-def _value(later, spec: tuple) -> Any:
-    kind = spec[0]
-    if kind == "f":
-        return later.first.items[spec[1]].facts[spec[2]]
-    if kind == "c":
-        return later.first.counts[spec[1]]
-    if kind == "p":
-        return later.first.counts["by_population"][spec[1]]
-    if kind == "t":
-        return getattr(later.tally, spec[1])
-    current = _value(later, spec[1])  # "r": headroom's remaining under a test
-    return spec[2].remaining(current)
+def _reader(specs: list[tuple], holes: list[tuple[bytes, int, bool]]):
+    """One generated function giving a decision's holes as `{name: bytes}`, or None when a count is
+    past what orjson writes: it runs for every answer from a template. Names and facts are passed
+    in as constants, never written into the source."""
+    scope: dict[str, Any] = {"MIN": _JSON_MIN, "MAX": _JSON_MAX}
+
+    def expr(spec: tuple) -> str:
+        n = len(scope)
+        kind = spec[0]
+        if kind == "f":
+            scope[f"K{n}"] = spec[2]
+            return f"items[{int(spec[1])}].facts[K{n}]"
+        if kind == "c":
+            scope[f"K{n}"] = spec[1]
+            return f"c[K{n}]"
+        if kind == "p":
+            scope[f"K{n}"] = spec[1]
+            return f"c['by_population'][K{n}]"
+        if kind == "t":
+            scope[f"K{n}"] = spec[1]
+            return f"getattr(later.tally, K{n})"
+        scope[f"R{n}"] = spec[2].remaining  # "r": headroom's remaining under a test
+        return f"R{n}({expr(spec[1])})"
+
+    lines = ["def read(later):", "    first = later.first", "    items, c = first.items, first.counts"]
+    lines += [f"    v{n} = {expr(spec)}" for n, spec in enumerate(specs)]
+    lines += [f"    if v{n}.__class__ is not int or not MIN <= v{n} <= MAX: return None" for n in range(len(specs))]
+    entries = []
+    for name, h, as_json in holes:
+        key = f"N{len(scope)}"
+        scope[key] = name
+        entries.append(f"{key}: b'%d' % v{h}" if as_json else f"{key}: f'{{v{h}:,}}'.encode()")
+    lines.append("    return {" + ", ".join(entries) + "}")
+    exec("\n".join(lines), scope)  # noqa: S102 - source built from hole numbers only
+    return scope["read"]
 
 
 class Template:
     """The answer's bytes as a `bytes % mapping` format: each hole `%(<n>c)s` (its count as in
     texts, `1,234`) or `%(<n>j)s` (as a JSON number), every other `%` doubled."""
 
-    __slots__ = ("text", "specs", "holes")
+    __slots__ = ("text", "specs", "holes", "read")
 
     def __init__(self, raw: bytes, marks: Marks) -> None:
         # Every placeholder is a Marker's: answer() makes templates only of answers without _OPEN.
@@ -139,15 +163,12 @@ class Template:
             holes.add((head, int(head[:-1]), head[-1:] == b"j"))
             out += [b"%(", head, b")s", rest.replace(b"%", b"%%")]
         self.text, self.specs, self.holes = b"".join(out), marks.specs, sorted(holes)
+        self.read = _reader(self.specs, self.holes)
 
     def fill(self, later) -> bytes | None:
         """The answer for `later`'s counts; None if one is past what orjson writes."""
-        values = [_value(later, s) for s in self.specs]
-        for v in values:
-            if v.__class__ is not int or not _JSON_MIN <= v <= _JSON_MAX:
-                return None
-        return self.text % {name: (b"%d" % values[h]) if as_json else f"{values[h]:,}".encode()
-                            for name, h, as_json in self.holes}
+        values = self.read(later)
+        return None if values is None else self.text % values
 
 
 def answer(decision, trace_wanted: bool, written: Callable[[], bytes]) -> bytes:
@@ -170,10 +191,14 @@ def answer(decision, trace_wanted: bool, written: Callable[[], bytes]) -> bytes:
     if key is not None and hit is None and _OPEN_B not in out:
         try:
             t = make(later, decision, trace_wanted)
-        except NotTemplated:
+        except Exception:  # noqa: BLE001 - NotTemplated, or a case make() misses: answered as written
             t = None
         if t is not None and t.fill(later) == out:
+            if len(memo) >= memo.size or rs.cache.get("json_answers_bytes", 0) + len(t.text) > TEMPLATE_BYTES:
+                memo.clear()
+                rs.cache["json_answers_bytes"] = 0
             memo.put(key, t)
+            rs.cache["json_answers_bytes"] = rs.cache.get("json_answers_bytes", 0) + len(t.text)
     return out
 
 
@@ -210,6 +235,8 @@ def decision_key(later, decision, trace_wanted: bool) -> tuple:
         at_memo = later.rs.cache["answer_at"] = {}
     sd = later.scenario.__dict__
     td = sd["transfer"].__dict__
+    base = list(later.base.values())
+    nb = len(base)
     items = []
     for it, res in zip(td["data"], later.first.items, strict=True):
         f = res.facts
@@ -222,7 +249,9 @@ def decision_key(later, decision, trace_wanted: bool) -> tuple:
         for n, p in at:
             v = values[n]
             values[n] = bisect_right(p, v) if v.__class__ is int and p is not None else (v,)
-        items.append((it.__dict__["name"], names, tuple(values), res.excluded))
+        # The base facts are in the key once: an item's own from where they end, unless it changed one.
+        items.append((it.__dict__["name"], names, res.excluded,
+                      tuple(values[nb:] if values[:nb] == base else values)))
     history = []
     if sd["history"]:
         p = None if "item.subjects" in exact else points["item.subjects"]
@@ -238,7 +267,7 @@ def decision_key(later, decision, trace_wanted: bool) -> tuple:
             decision.scenario_hash, tuple(items), tuple(history),
             bisect_right(points["count.pi"], pi) if pi.__class__ is int and "count.pi" not in exact else (pi,),
             bisect_right(points["count.spi"], spi) if spi.__class__ is int and "count.spi" not in exact else (spi,),
-            td["subjects_total"] is None, td["sensitive_subjects_total"] is None, tuple(later.base.values()))
+            td["subjects_total"] is None, td["sensitive_subjects_total"] is None, tuple(base))
 
 
 # --- making a template ------------------------------------------------------------------------
