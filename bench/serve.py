@@ -1,13 +1,17 @@
 """Load benchmark of the web service: `POST /v1/assess` at 200 connections on loopback.
 
     python bench/serve.py [--duration 30] [--connections 200] [--workers 2] [--mode both]
-                          [--server uvicorn|uvicorn-shared|granian|both|all] [--detail full|summary]
+                          [--server uvicorn|uvicorn-shared|uvicorn-plain|granian|both|all] [--detail full|summary]
 
 Starts the app in a subprocess on 127.0.0.1 (a temporary CHUJING_HOME, a fresh API token) under
   uvicorn         `chujing serve` (the default): uvicorn with httptools and uvloop, every waiting
-                  connection accepted at once, a listening socket per worker (web/workers.py);
-  uvicorn-shared  `uvicorn --workers`: one shared socket, uvloop's own accept (before session 5);
-  granian         the Rust HTTP server from PyPI, same app, for comparison;
+                  connection accepted at once, a listening socket per worker (web/workers.py),
+                  `POST /v1/assess` answered in the parser's callback (web/protocol.py);
+  uvicorn-shared  `chujing serve --shared-socket`: the same protocol on uvicorn's own `--workers`
+                  (one shared socket, uvloop's own accept);
+  uvicorn-plain   plain `uvicorn --workers` (shared socket, every request through ASGI): the
+                  default before session 5;
+  granian         the Rust HTTP server from PyPI, same app (through ASGI), for comparison;
 then drives it with Debian's `wrk` (apt-get install wrk), which costs far less CPU than a Python
 client on the same two cores. Each request carries a
 bearer token and a scenario. Modes:
@@ -96,8 +100,12 @@ SERVERS = {
     # log, and a listening socket per worker (SO_REUSEPORT: the kernel spreads connections evenly).
     "uvicorn": lambda port, workers: [
         sys.executable, "-m", "chujing", "serve", "--port", str(port), "--workers", str(workers)],
-    # uvicorn's own `--workers`: one listening socket shared by the workers (before session 5).
+    # The same with uvicorn's own `--workers` socket handling: one listening socket, shared.
     "uvicorn-shared": lambda port, workers: [
+        sys.executable, "-m", "chujing", "serve", "--port", str(port), "--workers", str(workers),
+        "--shared-socket"],
+    # Plain `uvicorn --workers`: one shared socket, every request through ASGI (before session 5).
+    "uvicorn-plain": lambda port, workers: [
         sys.executable, "-m", "uvicorn", "chujing.web.app:app_from_env", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
         "--http", "httptools", "--loop", "uvloop", "--no-access-log", "--log-level", "warning",
@@ -282,8 +290,9 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2, help="wrk threads")
     ap.add_argument("--mode", choices=["unique", "repeat", "both"], default="both")
     ap.add_argument("--server", choices=[*SERVERS, "both", "all"], default="uvicorn",
-                    help="uvicorn (`chujing serve`: a socket per worker), uvicorn-shared (uvicorn's "
-                         "--workers, one shared socket), granian; both: uvicorn and granian; all")
+                    help="uvicorn (`chujing serve`: a socket per worker), uvicorn-shared (`chujing "
+                         "serve --shared-socket`), uvicorn-plain (`uvicorn --workers`, all through "
+                         "ASGI), granian; both: uvicorn and granian; all")
     ap.add_argument("--detail", choices=["full", "summary"], default="full",
                     help="full: the whole decision (~30 kB); summary: ?detail=summary (~2 kB)")
     args = ap.parse_args()

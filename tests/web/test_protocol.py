@@ -162,6 +162,17 @@ def test_pipelined_and_split_requests(served):
     assert same(exchange, *pieces)[0] == out
 
 
+def test_behind_a_streamed_request_and_over_http_1_0(served):
+    exchange, token = served
+    body = body_of(SAAS)
+    chunked = post(b"", token, extra="Transfer-Encoding: chunked\r\n", length=False)
+    chunked += b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n"
+    out, _, _ = same(exchange, chunked + post(body_of(SHOP), token))  # the second waits its turn
+    assert out.count(b"HTTP/1.1 200 OK") == 2
+    out, writes, closed = same(exchange, post(body, token).replace(b"HTTP/1.1", b"HTTP/1.0", 1))
+    assert b"\r\nconnection: close\r\n" in out and closed and writes == 1
+
+
 def test_a_crash_is_json_500(served, monkeypatch, caplog):
     exchange, token = served
 
