@@ -109,11 +109,30 @@ def tally_history(history: list[HistoryEntry], day: date, start: date | None, bo
 
 
 def _excluded_then(h: HistoryEntry, book, facts: dict[str, Any]) -> tuple[Tri, str]:
+    """Whether an earlier transfer is left out of the count under the exemptions in force on its
+    date; memoised by the class of its facts under those exemptions (per rule set and kind)."""
     rs = book.in_force(h.date)
+    kind = str(h.kind)
+    tables = rs.cache.get("history_exclusions")
+    if tables is None:
+        tables = rs.cache["history_exclusions"] = {}
+    table = tables.get(kind)
+    if table is None:
+        rules = [r for r in rs.exemptions if r.rule.excluded_from_count and kind in r.rule.scope]
+        table = tables[kind] = (rules, classes.plan_for(r.condition for r in rules), classes.Memo(classes.MEMO_SIZE))
+    rules, plan, memo = table
+    k = classes.key(plan, facts)
+    hit = memo.get(k) if k is not None else None
+    if hit is None:
+        hit = _exclusion_then(rules, facts)
+        if k is not None:
+            memo.put(k, hit)
+    return hit
+
+
+def _exclusion_then(rules: list[CompiledRule], facts: dict[str, Any]) -> tuple[Tri, str]:
     unknown = False
-    for r in rs.exemptions:
-        if not r.rule.excluded_from_count or str(h.kind) not in r.rule.scope:
-            continue
+    for r in rules:
         v = r.condition.evaluate(facts)
         if v is True:
             return True, r.id
