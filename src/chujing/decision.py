@@ -263,7 +263,9 @@ class Decision:
                                 default=str)
 
         try:
-            if fresh:
+            # From a template only if nothing was read yet (a caller may have changed what it read).
+            if fresh and self._items is None and self._summary is None and self._questions is None \
+                    and self._counts is None:
                 from chujing.engine.answer_json import answer
 
                 return answer(self, trace, written)

@@ -247,3 +247,13 @@ def test_placeholder_characters_in_the_scenario():
     for n in (1_235, 1_236):
         raw["transfer"]["data"][0]["subjects"] = n
         assert _same_bytes(raw)
+
+
+def test_a_decision_whose_items_were_read_and_changed_writes_them():
+    raw = _fill(SHAPES[0], 1_234, 5)
+    assert _same_bytes(raw)  # the class's template exists
+    d = assess(Scenario.model_validate(raw), BOOK)
+    d.items[0].name = "changed"
+    d.summary["en"] = "changed"
+    out = json.loads(d.to_json())
+    assert out["items"][0]["name"] == "changed" and out["summary"]["en"] == "changed"
