@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chujing.scan.detectors import BY_ID
-from chujing.scan.fast import has_kernel, validate_column
+from chujing.scan.fast import check_column, has_kernel, validate_column
 from chujing.scan.normalise import fold_width
 from tests.scan import gen
 
@@ -42,11 +42,18 @@ def reference(detector_id: str, hinted: bool, values: pl.Series) -> pl.Series:
 
 
 def check(detector_id: str, values: list[str | None]) -> None:
+    """Values and the non-empty mask, which the column check writes in the same walk."""
+    from chujing.scan.normalise import non_empty
+
     series = pl.Series("c", values, dtype=pl.Utf8)
+    said = non_empty(series).to_list()
     for hinted in (True, False):
         ours = validate_column(BY_ID[detector_id], hinted, series)
         ref = reference(detector_id, hinted, series)
         assert ours.to_list() == ref.to_list(), (detector_id, hinted)
+        present, checked = check_column(BY_ID[detector_id], hinted, series)
+        assert checked.to_list() == ref.to_list(), (detector_id, hinted)
+        assert present.tolist() == said, (detector_id, hinted)
 
 
 def test_kernels_are_available():
@@ -89,7 +96,7 @@ def test_genuine_values_and_traps(detector_id):
     for value in _genuine(rng)[detector_id]:
         values.append(value)
         values.extend(rng.sample(_traps(value, rng), 6))
-    values += [None, "", "N/A", "-", "null", "0.0000,0.0000", "90.0000,180.0000",
+    values += [None, "", "N/A", "-", "null", "NULL", "None", "--", "/", "nul", "N/A ", "na", "0.0000,0.0000", "90.0000,180.0000",
                "90.0001,10.0000", "a@b.c", "A@B.COM", "a..b@c.com", ".a@b.com", "a.@b.com",
                "a@b..com", "a@-b.com", "a@b.c0m", "255.255.255.255", "256.1.1.1", "01.2.3.4",
                "110101180001010000", "11010119491231002X", "110101491231002", "１３８１２３４５６７８"]
@@ -174,14 +181,15 @@ def _shuffled(rng: random.Random, alphabet: str, seeds: list[str], count: int) -
 
 
 @pytest.mark.parametrize("detector_id", ["email", "gps", "cn_plate", "ipv4", "cn_resident_id",
-                                         "cn_address"])
+                                         "cn_address", "bank_card"])
 def test_one_pass_kernels_on_near_misses(detector_id):
-    """The one-pass e-mail, GPS, plate and address checks (byte classes, feature tables) on
-    thousands of values one or two edits from genuine ones, against the Polars validators."""
+    """The one-pass e-mail, GPS, plate and address checks (byte classes, feature tables) and the
+    word-at-a-time ID and card checks on thousands of values one or two edits from genuine
+    ones (bytes next to the digits: / : and non-ASCII), against the Polars validators."""
     rng = random.Random(6)
     genuine = _genuine(rng)[detector_id]
     extra = {"email": "@.-_%+aZ9 ", "gps": "-.,0912 (", "cn_plate": "DFIO0A9挂京 -",
-             "ipv4": ".0123456789a", "cn_resident_id": "0123456789Xx",
+             "ipv4": ".0123456789a", "cn_resident_id": "0123456789Xx:/?@\x7fÿ", "bank_card": "0123456789:/ -ÿ",
              "cn_address": "省市区路道号胡同小1a-#, \t，䷿一鿯鿰\u9fff𠀀"}[detector_id]
     check(detector_id, genuine + _shuffled(rng, extra, genuine, 4000))
 

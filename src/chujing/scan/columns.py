@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from chujing.scan.detectors import ADDRESS, IDENTIFIERS, NAME, Detector
 from chujing.scan.detectors.base import header_matches
 from chujing.scan.detectors.special import AGE_HINTS, BIRTH_HINTS, SEX_HINTS, SEX_VALUES, SIGNALS
-from chujing.scan.fast import validate_column
+from chujing.scan.fast import check_column, validate_column
 from chujing.scan.normalise import fold_width, non_empty
 
 SAMPLE_VALUES = 1000
@@ -36,6 +37,11 @@ class ColumnPlan:
         """Each cell's normalised identifier or null; `raw` as read (not width-folded)."""
         assert self.detector is not None
         return validate_column(self.detector, self.hinted, raw)
+
+    def check(self, raw: pl.Series) -> tuple[np.ndarray, pl.Series]:
+        """(the non-empty mask, `validate(raw)`), from one kernel walk where there is one."""
+        assert self.detector is not None
+        return check_column(self.detector, self.hinted, raw)
 
 
 def _rate(validated: pl.Series, total: int) -> float:

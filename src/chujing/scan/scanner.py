@@ -23,7 +23,7 @@ from chujing.scan.columns import ColumnPlan, parse_dates, plan_columns
 from chujing.scan.detectors import BY_ID, resident_id
 from chujing.scan.detectors.phone import MOBILE, unknown_prefix
 from chujing.scan.detectors.special import SEX_VALUES
-from chujing.scan.fast import not_null, present_mask, slice_at_least, unknown_prefixes
+from chujing.scan.fast import not_null, slice_at_least, unknown_prefixes
 from chujing.scan.normalise import fold_width, non_empty
 from chujing.scan.persons import KEY_RANKS, KeyCandidate, PersonTable, minor_birth_threshold
 from chujing.scan.readers import BATCH_ROWS, SourceFile, discover, read_batches
@@ -325,7 +325,7 @@ class Scanner:
         only with `text` (else the batch's one free-text call takes it)."""
         raw = frame[plan.column]
         if plan.role in ("identifier", "name", "address"):
-            return raw, present_mask(raw), plan.validate(raw)
+            return raw, *plan.check(raw)
         present = non_empty(raw)
         if plan.role == "text" and text:
             return raw, present, self._find_in_text(frame.height, raw, present)
