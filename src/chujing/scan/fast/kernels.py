@@ -562,6 +562,7 @@ ADMIN, STREET, HU, TONG, XIAO, QU, HAO, PROVINCE, PLATE_SUFFIX = (1 << k for k i
 # The address check's character features: the bits above over U+4000-9FFF (every character
 # with a lead byte E4-E9; those outside U+4E00-9FEF marked to defer), and ASCII bytes by table.
 A_DEFER, A_CLASS, A_DIGIT, A_HAN = (1 << k for k in range(12, 16))
+_ENDS = STREET | TONG | QU | HAO  # characters that can end the street part
 HAN_BASE = 0x4000
 
 
@@ -619,10 +620,11 @@ def _address_cell(buf, s, n, table):
             prev_han = (f & A_HAN) != 0
             continue
         # [class]{1,20}?(路|街|道|巷|弄|村|园|苑|里) (大道 included), [class]{1,20}?(胡同|小区), \d+号
-        found = (((f & STREET) != 0) & ((p1 & A_CLASS) != 0)) | (
-            ((p2 & A_CLASS) != 0) & ((((f & TONG) != 0) & ((p1 & HU) != 0))
-                                     | (((f & QU) != 0) & ((p1 & XIAO) != 0)))) | (
-            ((f & HAO) != 0) & ((p1 & A_DIGIT) != 0))
+        if f & _ENDS:
+            found = (((f & STREET) != 0) & ((p1 & A_CLASS) != 0)) | (
+                ((p2 & A_CLASS) != 0) & ((((f & TONG) != 0) & ((p1 & HU) != 0))
+                                         | (((f & QU) != 0) & ((p1 & XIAO) != 0)))) | (
+                ((f & HAO) != 0) & ((p1 & A_DIGIT) != 0))
         p2 = p1
         p1 = f
     return VALID if found else INVALID
