@@ -109,10 +109,11 @@ class Marks:
         return str(x)
 
 
-def _reader(specs: list[tuple], holes: list[tuple[bytes, int, bool]]):
-    """One generated function giving a decision's holes as `{name: bytes}`, or None when a count is
-    past what orjson writes: it runs for every answer from a template. Names and facts are passed
-    in as constants, never written into the source."""
+def _reader(specs: list[tuple], chunks: list[bytes], gaps: list[tuple[int, bool]]):
+    """One generated function writing a decision's answer from the template's chunks and its counts
+    (gap n, between chunks n and n + 1: count h as JSON or as text), or None when a count is past
+    what orjson writes: it runs for every answer from a template. Chunks, names and facts are
+    passed in as constants, never written into the source."""
     scope: dict[str, Any] = {"MIN": _JSON_MIN, "MAX": _JSON_MAX}
 
     def expr(spec: tuple) -> str:
@@ -136,39 +137,41 @@ def _reader(specs: list[tuple], holes: list[tuple[bytes, int, bool]]):
     lines = ["def read(later):", "    first = later.first", "    items, c = first.items, first.counts"]
     lines += [f"    v{n} = {expr(spec)}" for n, spec in enumerate(specs)]
     lines += [f"    if v{n}.__class__ is not int or not MIN <= v{n} <= MAX: return None" for n in range(len(specs))]
-    entries = []
-    for name, h, as_json in holes:
-        key = f"N{len(scope)}"
-        scope[key] = name
-        entries.append(f"{key}: b'%d' % v{h}" if as_json else f"{key}: f'{{v{h}:,}}'.encode()")
-    lines.append("    return {" + ", ".join(entries) + "}")
+    for h, as_json in sorted(set(gaps)):
+        lines.append(f"    j{h} = b'%d' % v{h}" if as_json else f"    c{h} = f'{{v{h}:,}}'.encode()")
+    parts = []
+    for n, chunk in enumerate(chunks):
+        scope[f"C{n}"] = chunk
+        parts.append(f"C{n}")
+        if n < len(gaps):
+            h, as_json = gaps[n]
+            parts.append(f"j{h}" if as_json else f"c{h}")
+    lines.append("    return b''.join((" + ", ".join(parts) + ",))")
     exec("\n".join(lines), scope)  # noqa: S102 - source built from hole numbers only
     return scope["read"]
 
 
 class Template:
-    """The answer's bytes as a `bytes % mapping` format: each hole `%(<n>c)s` (its count as in
-    texts, `1,234`) or `%(<n>j)s` (as a JSON number), every other `%` doubled."""
+    """The answer's bytes split at its holes, and the function that fills them (`_reader`)."""
 
-    __slots__ = ("text", "specs", "holes", "read")
+    __slots__ = ("specs", "fill_from", "size")
 
     def __init__(self, raw: bytes, marks: Marks) -> None:
         # Every placeholder is a Marker's: answer() makes templates only of answers without _OPEN.
         pieces = raw.split(_OPEN_B)
-        out, holes = [pieces[0].replace(b"%", b"%%")], set()
+        chunks, gaps = [pieces[0]], []
         for piece in pieces[1:]:
             head, sep, rest = piece.partition(_CLOSE_B)
             if not sep or head[-1:] not in (b"c", b"j") or int(head[:-1]) >= len(marks.specs):
                 raise NotTemplated
-            holes.add((head, int(head[:-1]), head[-1:] == b"j"))
-            out += [b"%(", head, b")s", rest.replace(b"%", b"%%")]
-        self.text, self.specs, self.holes = b"".join(out), marks.specs, sorted(holes)
-        self.read = _reader(self.specs, self.holes)
+            gaps.append((int(head[:-1]), head[-1:] == b"j"))
+            chunks.append(rest)
+        self.specs, self.size = marks.specs, len(raw)
+        self.fill_from = _reader(self.specs, chunks, gaps)
 
     def fill(self, later) -> bytes | None:
         """The answer for `later`'s counts; None if one is past what orjson writes."""
-        values = self.read(later)
-        return None if values is None else self.text % values
+        return self.fill_from(later)
 
 
 def answer(decision, trace_wanted: bool, written: Callable[[], bytes]) -> bytes:
@@ -194,11 +197,11 @@ def answer(decision, trace_wanted: bool, written: Callable[[], bytes]) -> bytes:
         except Exception:  # noqa: BLE001 - NotTemplated, or a case make() misses: answered as written
             t = None
         if t is not None and t.fill(later) == out:
-            if len(memo) >= memo.size or rs.cache.get("json_answers_bytes", 0) + len(t.text) > TEMPLATE_BYTES:
+            if len(memo) >= memo.size or rs.cache.get("json_answers_bytes", 0) + t.size > TEMPLATE_BYTES:
                 memo.clear()
                 rs.cache["json_answers_bytes"] = 0
             memo.put(key, t)
-            rs.cache["json_answers_bytes"] = rs.cache.get("json_answers_bytes", 0) + len(t.text)
+            rs.cache["json_answers_bytes"] = rs.cache.get("json_answers_bytes", 0) + t.size
     return out
 
 
