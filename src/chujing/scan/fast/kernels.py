@@ -232,62 +232,65 @@ def _email_classes():
     for b in range(256):
         if b == 32 or 9 <= b <= 13 or b >= 128 or 65 <= b <= 90:
             table[b] |= _E_DEFER
-        if 48 <= b <= 57 or 97 <= b <= 122 or chr(b) in "._%+-":
-            table[b] |= _E_LOCAL
-        if 97 <= b <= 122:
-            table[b] |= _E_LETTER
-        if 48 <= b <= 57 or b == 45:
-            table[b] |= _E_DIGIT
+        if not (48 <= b <= 57 or 97 <= b <= 122 or chr(b) in "._%+-"):
+            table[b] |= _E_NOT_LOCAL
+        if not 97 <= b <= 122:
+            table[b] |= _E_NOT_LETTER
+        if not (48 <= b <= 57 or 97 <= b <= 122 or b == 45):
+            table[b] |= _E_NOT_LABEL
     return table
 
 
-_E_DEFER, _E_LOCAL, _E_LETTER, _E_DIGIT = 1, 2, 4, 8
+# what a byte is not, so that a part's bytes are checked by OR-ing their classes
+_E_DEFER, _E_NOT_LOCAL, _E_NOT_LETTER, _E_NOT_LABEL = 1, 2, 4, 8
 _E_CLASS = _email_classes()
 
 
 @njit(**_INLINE)
 def _email_cell(buf, s, n):
     """Lower-case ASCII e-mail addresses; upper case, spaces and non-ASCII defer. Two loops
-    over byte classes from a table (no per-byte test of which part it is in): the local part up to the first @ of [a-z0-9._%+-], not
-    starting or ending with a dot; a domain of [a-z0-9-] labels joined by single dots, 2+
-    labels, the last 2+ letters; no ".." anywhere."""
-    bad = False
+    over byte classes from a table, OR-ed per part and tested once at the end (no per-byte
+    test of which part a byte is in, nor of its class): the local part up to the first @ of
+    [a-z0-9._%+-], not starting or ending with a dot; a domain of [a-z0-9-] labels joined by
+    single dots, 2+ labels, the last 2+ letters; no ".." anywhere."""
+    pairs = False
     prev_dot = False
-    seen = 0
+    local = 0
     k = 0
     while k < n:  # the local part, up to the first @
         b = _at(buf, s + k)
         if b == 64:
             break
-        c = _at(_E_CLASS, b)
-        seen |= c
+        local |= _at(_E_CLASS, b)
         dot = b == 46
-        bad |= (dot & prev_dot) | ((c & _E_LOCAL) == 0)
+        pairs |= dot & prev_dot
         prev_dot = dot
         k += 1
     at = k if k < n else -1
     labels = 0
     width = 0
-    letters_only = True
+    empty = False
+    domain = 0
+    label = 0  # the classes of the last label's bytes
     for j in range(at + 1 if at >= 0 else n, n):  # the domain (".." there: an empty label)
         b = _at(buf, s + j)
-        c = _at(_E_CLASS, b)
-        seen |= c
         if b == 46:
-            bad |= width == 0
+            empty |= width == 0
             labels += 1
             width = 0
-            letters_only = True
+            label = 0
         else:
-            bad |= (c & (_E_LETTER | _E_DIGIT)) == 0
-            letters_only &= (c & _E_LETTER) != 0
+            c = _at(_E_CLASS, b)
+            domain |= c
+            label |= c
             width += 1
-    if seen & _E_DEFER:
+    if (local | domain) & _E_DEFER:
         return DEFER
-    if bad or at <= 0 or _at(buf, s) == 46 or _at(buf, s + at - 1) == 46:
+    if (pairs or empty or local & _E_NOT_LOCAL or domain & _E_NOT_LABEL or at <= 0
+            or _at(buf, s) == 46 or _at(buf, s + at - 1) == 46):
         return INVALID
     # the end closes the last label
-    if width < 2 or not letters_only or labels < 1:
+    if width < 2 or label & _E_NOT_LETTER or labels < 1:
         return INVALID
     return VALID
 
