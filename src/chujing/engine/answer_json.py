@@ -246,6 +246,8 @@ def decision_key(later, decision, trace_wanted: bool) -> tuple:
         names = tuple(f)
         at = at_memo.get(names)
         if at is None:  # where the counts are among an item's facts, with their points
+            if len(at_memo) >= 64:  # the names come from the code (context.py), not the input
+                at_memo.clear()
             at = at_memo[names] = tuple((n, None if k in exact else points[k]) for n, k in enumerate(names)
                                         if k in points)
         values = list(f.values())
