@@ -21,6 +21,7 @@ orjson over `to_dict()` for scenarios of one class on either side of every thres
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
@@ -231,6 +232,9 @@ def _points(later) -> tuple[dict[str, tuple[int, ...]], frozenset[str]]:
     return hit
 
 
+_NAMES = itertools.count()
+
+
 def decision_key(later, decision, trace_wanted: bool) -> tuple:
     points, exact = _points(later)
     at_memo = later.rs.cache.get("answer_at")
@@ -248,14 +252,16 @@ def decision_key(later, decision, trace_wanted: bool) -> tuple:
         if at is None:  # where the counts are among an item's facts, with their points
             if len(at_memo) >= 64:  # the names come from the code (context.py), not the input
                 at_memo.clear()
-            at = at_memo[names] = tuple((n, None if k in exact else points[k]) for n, k in enumerate(names)
-                                        if k in points)
+            # + a number naming these names in keys (cheaper to hash than the names; never reused)
+            at = at_memo[names] = (tuple((n, None if k in exact else points[k]) for n, k in enumerate(names)
+                                         if k in points), next(_NAMES))
+        at, named = at
         values = list(f.values())
         for n, p in at:
             v = values[n]
             values[n] = bisect_right(p, v) if v.__class__ is int and p is not None else (v,)
         # The base facts are in the key once: an item's own from where they end, unless it changed one.
-        items.append((it.__dict__["name"], names, res.excluded,
+        items.append((it.__dict__["name"], named, res.excluded,
                       tuple(values[nb:] if values[:nb] == base else values)))
     history = []
     if sd["history"]:
