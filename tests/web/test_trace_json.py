@@ -6,6 +6,7 @@ filled the memos with different numbers, dates and items."""
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -127,20 +128,18 @@ def test_summary_detail_and_numbers_past_64_bits():
 
 # --- a whole answer from its class's template (engine/answer_json.py) -------------------------
 
-SHAPES = [  # bench/serve.py's two shapes; "@A@" an item's people, "@B@" history's or a second item's
-    {"as_of": "2026-06-30", "processor": {"name": "北京某软件科技有限公司", "ciio": False, "sector": "software"},
-     "transfer": {"date": "2026-06-30", "recipient": {"name": "Example Support Inc.", "country": "US"},
-                  "scenario": "customer_service",
-                  "data": [{"name": "user accounts", "kind": "personal_information", "subjects": "@A@",
-                            "categories": ["name", "email", "phone"]}]},
-     "history": [{"date": "2026-02-10", "kind": "personal_information", "subjects": "@B@", "grounds": []}]},
-    {"as_of": "2025-09-15", "processor": {"name": "杭州某跨境电商有限公司", "ciio": False, "sector": "ecommerce"},
-     "transfer": {"date": "2025-09-15", "recipient": {"name": "Overseas Fulfilment Ltd.", "country": "HK"},
-                  "scenario": "customer_service", "grounds": ["contract"],
-                  "data": [{"name": "orders", "kind": "personal_information", "subjects": "@A@",
-                            "modality": "structured", "categories": ["name", "phone", "address"]},
-                           {"name": "health notes", "kind": "sensitive_personal_information",
-                            "subjects": "@B@"}]}},
+def _bench_shapes() -> list[dict]:
+    """bench/serve.py's two shapes (what its unique mode sends), loaded from the file itself."""
+    path = Path(__file__).resolve().parents[2] / "bench" / "serve.py"
+    spec = importlib.util.spec_from_file_location("bench_serve", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.TEMPLATES
+
+
+# bench/serve.py's two shapes, and two more; "@A@" an item's people, "@B@" history's or a second item's
+SHAPES = [
+    *_bench_shapes(),
     {"as_of": "2024-05-01", "processor": {"ciio": False, "ftz": "beijing", "sector": "pharma"},
      "transfer": {"date": "2024-05-01", "recipient": {"country": "SG"}, "grounds": ["hr"],
                   "data": [{"kind": "sensitive_personal_information", "subjects": "@A@", "population": "staff"},

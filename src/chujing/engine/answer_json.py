@@ -110,6 +110,10 @@ class Marks:
         return str(x)
 
 
+# How a hole's count is read, by its spec's kind (K{n}: the count's name, a constant).
+_READS = {"c": "c[K{n}]", "p": "c['by_population'][K{n}]", "t": "getattr(later.tally, K{n})"}
+
+
 def _reader(specs: list[tuple], chunks: list[bytes], gaps: list[tuple[int, bool]]):
     """One generated function writing a decision's answer from the template's chunks and its counts
     (gap n, between chunks n and n + 1: count h as JSON or as text), or None when a count is past
@@ -123,15 +127,9 @@ def _reader(specs: list[tuple], chunks: list[bytes], gaps: list[tuple[int, bool]
         if kind == "f":
             scope[f"K{n}"] = spec[2]
             return f"items[{int(spec[1])}].facts[K{n}]"
-        if kind == "c":
+        if kind in _READS:  # a count named by spec[1]
             scope[f"K{n}"] = spec[1]
-            return f"c[K{n}]"
-        if kind == "p":
-            scope[f"K{n}"] = spec[1]
-            return f"c['by_population'][K{n}]"
-        if kind == "t":
-            scope[f"K{n}"] = spec[1]
-            return f"getattr(later.tally, K{n})"
+            return _READS[kind].format(n=n)
         scope[f"R{n}"] = spec[2].remaining  # "r": headroom's remaining under a test
         return f"R{n}({expr(spec[1])})"
 
