@@ -134,3 +134,17 @@ def test_write_refuses_other_suffix(tmp_path):
     with pytest.raises(InputError):
         drafts.write(drafts.build("exempt", d, s), tmp_path / "x.pdf")
     assert not list(tmp_path.iterdir())
+
+
+def test_an_unknown_sensitive_count_is_left_to_complete_not_written_as_zero():
+    """A decision whose sensitive counts are unknown (a total given, an item's count not): the
+    draft asks for the number instead of stating 0 people."""
+    d, s = load_case("standard_contract")
+    d["counts"]["this_transfer"]["sensitive_personal_information"] = None
+    d["counts"]["sensitive_personal_information"] = None
+    out = drafts.to_markdown(drafts.build("sc", d, s, None), "zh")
+    assert f"个人信息300,000人，其中敏感个人信息{TODO}" in out
+    assert f"累计：个人信息340,000人，其中敏感个人信息{TODO}" in out
+    assert "300,000人，其中敏感个人信息0人" not in out and "累计：个人信息340,000人，其中敏感个人信息0人" not in out
+    en = drafts.to_markdown(drafts.build("sc", d, s, None), "en")
+    assert f"300,000 people's personal information, {TODO} of them sensitive" in en

@@ -498,9 +498,11 @@ def _summary(pathway: Pathway, items: list[ItemDecision], questions, possible, f
     c = first.counts
     fig_zh = fig_en = ""
     if c["pi"] is not None and any(is_pi(i.kind) for i in items):
-        fig_zh = f"计数窗口内累计出境个人信息{c['pi']:,}人，其中敏感个人信息{c['spi']:,}人。"
-        fig_en = (f" In the counting window, {c['pi']:,} people's personal information has been exported, "
-                  f"{c['spi']:,} of them sensitive.")
+        # The sensitive count may be unknown while the whole is given (transfer.subjects_total).
+        spi_zh = "人数未知" if c["spi"] is None else f"{c['spi']:,}人"
+        spi_en = "how many of them sensitive is not known" if c["spi"] is None else f"{c['spi']:,} of them sensitive"
+        fig_zh = f"计数窗口内累计出境个人信息{c['pi']:,}人，其中敏感个人信息{spi_zh}。"
+        fig_en = f" In the counting window, {c['pi']:,} people's personal information has been exported, {spi_en}."
     if not reasons_zh:
         return {"zh": f"结论：{label['zh']}。没有规则要求启动数据出境机制。{fig_zh}",
                 "en": f"Result: {label['en']}. No rule requires an export mechanism.{fig_en}"}

@@ -23,6 +23,14 @@ def same(text: Any) -> dict[str, str]:
     return {"zh": str(text), "en": str(text)}
 
 
+def _people_zh(n: int | None) -> str:
+    return L.TODO if n is None else f"{n:,}人"
+
+
+def _people_en(n: int | None) -> str:
+    return L.TODO if n is None else f"{n:,}"
+
+
 def or_todo(value: Any) -> dict[str, str]:
     if value is None or value == "" or value == []:
         return same(L.TODO)
@@ -122,13 +130,14 @@ class Facts:
             pi = sum(subjects)
             spi = sum(it["subjects"] for it in self.items if it["kind"] == "sensitive_personal_information")
         # As the engine counts: every person with PI, and of them those with sensitive PI.
-        zh = f"个人信息{pi:,}人，其中敏感个人信息{(spi or 0):,}人"
-        en = f"{pi:,} people's personal information, {(spi or 0):,} of them sensitive"
+        # An unknown sensitive count is left for the filer to complete, never written as 0.
+        zh = f"个人信息{pi:,}人，其中敏感个人信息{_people_zh(spi)}"
+        en = f"{pi:,} people's personal information, {_people_en(spi)} of them sensitive"
         ytd_pi = self.counts.get("personal_information")
         if ytd_pi is not None:
-            ytd_spi = self.counts.get("sensitive_personal_information") or 0
-            zh += f"。自当年1月1日起累计：个人信息{ytd_pi:,}人，其中敏感个人信息{ytd_spi:,}人"
-            en += f". Since 1 January: {ytd_pi:,} people's PI, {ytd_spi:,} of them sensitive"
+            ytd_spi = self.counts.get("sensitive_personal_information")
+            zh += f"。自当年1月1日起累计：个人信息{ytd_pi:,}人，其中敏感个人信息{_people_zh(ytd_spi)}"
+            en += f". Since 1 January: {ytd_pi:,} people's PI, {_people_en(ytd_spi)} of them sensitive"
         return {"zh": zh + "（按自然人去重）。", "en": en + " (distinct natural persons)."}
 
 
