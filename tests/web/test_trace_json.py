@@ -94,17 +94,28 @@ scenarios = st.fixed_dictionaries({
 })
 
 
+POINTS = [0, 1, 9_999, 10_000, 10_001, 99_999, 100_000, 100_001, 999_999, 1_000_000, 1_000_001]
+
+
 @settings(max_examples=300, deadline=None)
-@given(scenarios, st.lists(st.integers(0, 2_000_000), min_size=3, max_size=3))
-def test_generated_scenarios_and_their_neighbours(raw, others):
+@given(scenarios, st.lists(st.integers(0, 2_000_000), min_size=3, max_size=3),
+       st.lists(st.sampled_from(POINTS), min_size=3, max_size=3))
+def test_generated_scenarios_and_their_neighbours(raw, others, points):
     raw["history"] = [h for h in raw["history"] if h["date"] <= raw["as_of"]]
     _check(raw)
-    # The same class with other head-counts: the memos answer, the numbers must be this decision's.
-    for n in others:
+    # The same class with other head-counts (items', earlier transfers', the stated totals): the
+    # memos answer, the numbers must be this decision's.
+    for n, p in zip(others, points, strict=True):
         near = copy.deepcopy(raw)
         for it in near["transfer"]["data"]:
             if it["subjects"] is not None:
-                it["subjects"] = n
+                it["subjects"] = n if n % 2 else p
+        for h in near["history"]:
+            h["subjects"] = p if n % 3 else n % 300_000
+        if n % 5 == 0:
+            near["transfer"]["subjects_total"] = p
+        if n % 7 == 0:
+            near["transfer"]["sensitive_subjects_total"] = n % 200_000
         _check(near)
 
 
@@ -256,3 +267,21 @@ def test_a_decision_whose_items_were_read_and_changed_writes_them():
     d.summary["en"] = "changed"
     out = json.loads(d.to_json())
     assert out["items"][0]["name"] == "changed" and out["summary"]["en"] == "changed"
+
+
+def test_a_decision_made_by_trying_missing_facts_is_not_templated():
+    """ciio unknown: assess tries its values (and whether the important-data item is left out of
+    the count, when the stated totals stop counting and the items' own numbers do). The key classes
+    the first pass's counts only, so a template made from 10,001 people (Art. 7's sensitive
+    threshold crossed in a tried case) must not answer for 0 people."""
+    def raw(n: int) -> dict:
+        return {"as_of": "2026-11-18",
+                "processor": {"pi_subjects_processed": 10_000, "state_organ": True, "ciio": None},
+                "transfer": {"data": [{"kind": "important_data", "subjects": n, "important_data": {"notified": None}},
+                                      {"kind": "sensitive_personal_information", "subjects": n}],
+                             "subjects_total": n, "sensitive_subjects_total": 0}}
+    _check(raw(10_001))
+    _check(raw(0))
+    spi_rule = "cn/provisions-2024/art-7/spi"
+    assert spi_rule in assess(Scenario.model_validate(raw(10_001)), BOOK).items[1].decided_by
+    assert spi_rule not in assess(Scenario.model_validate(raw(0)), BOOK).items[1].decided_by

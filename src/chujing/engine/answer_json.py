@@ -17,6 +17,10 @@ answer is written as before. A template is kept only when filling it with this d
 counts gives exactly the bytes written the ordinary way. Templates live (bounded) in the rule
 set's cache, like the engine's other memos; tests/web/test_trace_json.py holds the bytes equal to
 orjson over `to_dict()` for scenarios of one class on either side of every threshold.
+
+A decision the first pass leaves open (missing facts, whose values assess.py then tries) is
+always written the ordinary way: the tried passes count people again, and the key does not class
+those counts.
 """
 
 from __future__ import annotations
@@ -176,6 +180,11 @@ class Template:
 def answer(decision, trace_wanted: bool, written: Callable[[], bytes]) -> bytes:
     """`decision`'s JSON: from its class's template, or `written()` (then kept as a template)."""
     later = decision._later
+    if later.first.overall is None:
+        # Decided by trying the missing facts' values (assess._resolve_unknowns): those passes
+        # count people again, from the items' own numbers when a tried value leaves an item out
+        # of the stated totals, and the key classes only the first pass's counts.
+        return written()
     rs = later.rs
     memo = rs.cache.get("json_answers")
     if memo is None:
