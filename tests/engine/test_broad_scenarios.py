@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chujing import Scenario, assess
-from chujing.rulebook import classes, default_rulebook
-from tests.engine.test_memo import _NoMemo
+from chujing.rulebook import default_rulebook
+from tests.engine.test_memo import _fresh
 
 BOOK = default_rulebook()
 WORDS = {k: sorted(v) for k, v in BOOK.words.items()}
@@ -71,16 +71,6 @@ history = st.lists(st.fixed_dictionaries(
               "list_item": _opt(st.sampled_from(LIST_ITEMS)), "exempt": flag}), max_size=3)
 scenarios = st.fixed_dictionaries({"as_of": days}, optional={
     "processor": processor, "transfer": transfer, "history": history})
-
-
-def _fresh(scenario: Scenario, trace: bool) -> dict:
-    rs = BOOK.in_force(scenario.as_of)
-    key, memo = classes.key, rs.item_memo
-    classes.key, rs.item_memo = (lambda plan, facts: None), _NoMemo()
-    try:
-        return assess(scenario, BOOK).to_dict(trace=trace)
-    finally:
-        classes.key, rs.item_memo = key, memo
 
 
 def _check(raw: dict, trace: bool, render: bool) -> None:

@@ -66,14 +66,14 @@ class _NoMemo(dict):
         pass
 
 
-def _fresh(scenario: Scenario) -> dict:
+def _fresh(scenario: Scenario, trace: bool = True) -> dict:
     """The decision with the memos switched off (every item evaluated rule by rule)."""
     book = default_rulebook()
     rs = book.in_force(scenario.as_of)
     key, memo = classes.key, rs.item_memo
     classes.key, rs.item_memo = (lambda plan, facts: None), _NoMemo()
     try:
-        return assess(scenario, book).to_dict()
+        return assess(scenario, book).to_dict(trace=trace)
     finally:
         classes.key, rs.item_memo = key, memo
 
