@@ -3,7 +3,12 @@
 Each measurement runs in a fresh subprocess with POLARS_MAX_THREADS set (1 = one core, 2 =
 both), so thread pools and peak memory (ru_maxrss) are its own:
 
-- read:       Polars merely reading the same columns as text (the floor);
+- read_stream: Polars merely reading the same columns as text, streamed as the scanner reads
+              them (row groups decoded one after another, no reader thread, nothing kept): the
+              stricter of the two floors the whole scan's ratio is printed against;
+- read:       the same collected into one frame, the earlier sessions' floor (its memory grows
+              to the whole file as text, ~3.4 GB: on a VM that backs each fresh page on its
+              first write, that can cost more than the decoding, so this floor moves with it);
 - structured: the scanner's whole `scan_batch` on the 9 identifier columns (name … gps): cell
               checks (numba kernels, Polars for deferred cells), row flags, free text on the
               cells that do not validate, person keys hashed and merged into the person table,
@@ -43,7 +48,8 @@ ROOT = Path(__file__).resolve().parent.parent
 STRUCTURED = ["name", "id_number", "phone", "email", "bank_card", "address", "plate", "ip", "gps"]
 KEYS = ["id_number", "phone", "email"]
 TARGETS = {  # issue 4, item 8
-    "read": "the floor: the whole scan within 3x of it",
+    "read": "a floor: the whole file collected at once (memory grows to the file as text)",
+    "read_stream": "the stricter floor: row groups streamed as the scanner reads them",
     "structured": ">= 2.5M rows/s per core (detect_rows_per_s: whole scan_batch with person "
                   "bookkeeping and the final person table, reading excluded)",
     "text": ">= 1M rows/s per core",
@@ -69,6 +75,12 @@ def _child(task: str, data: str, sample: int) -> dict:
     start = time.perf_counter()
     if task == "read":
         rows = pl.scan_parquet(data).select(pl.all().cast(pl.Utf8)).collect().height
+    elif task == "read_stream":
+        from chujing.scan import readers
+
+        readers.PARQUET_PREFETCH = False  # decode only: no reader thread
+        source = readers.discover([Path(data)])[0][0]
+        rows = sum(frame.height for frame in readers.read_batches(source))
     elif task in ("structured", "text", "names"):
         from chujing.scan.columns import plan_columns
         from chujing.scan.scanner import Scanner, ScanOptions
@@ -264,7 +276,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--tasks",
-                        default="read,structured,text,names,persons,scan,scan_serial,presidio")
+                        default="read_stream,read,structured,text,names,persons,scan,scan_serial,presidio")
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--sample", type=int, default=5000)
     parser.add_argument("--child", default=None)
@@ -286,11 +298,14 @@ def main() -> None:
             results[task, threads] = run(task, data, threads, args.sample)
             print(json.dumps(results[task, threads], ensure_ascii=False), flush=True)
     for (task, threads), result in results.items():
-        read = results.get(("read", threads))
-        if task in ("scan", "scan_serial") and read:
-            print(json.dumps({"task": task + "_vs_read", "threads": threads,
-                              "ratio": round(result["seconds"] / read["seconds"], 1),
-                              "target": "<= 3"}))
+        if task not in ("scan", "scan_serial"):
+            continue
+        for floor in ("read_stream", "read"):  # the stricter floor first
+            read = results.get((floor, threads))
+            if read:
+                print(json.dumps({"task": f"{task}_vs_{floor}", "threads": threads,
+                                  "ratio": round(result["seconds"] / read["seconds"], 1),
+                                  "target": "<= 3"}))
 
 
 if __name__ == "__main__":
