@@ -274,19 +274,25 @@ def test_one_free_text_call_per_batch_finds_what_per_column_calls_find(tmp_path,
 
     monkeypatch.setattr(scanner_module, "find_in_text", counted)
     monkeypatch.setattr(scanner_module.Scanner, "scan_batch", counted_batch)
-    results = []
-    for threads in (1, 2):
+    results, counts = [], {}
+    # (threads, SPLIT_TEXT_ROWS): several threads with the text column whole, and in 2 or 3
+    # row slices searched apart and joined again.
+    for threads, split in ((1, 50), (2, 10**9), (2, 50), (3, 50)):
         with monkeypatch.context() as m:
             m.setattr(scanner_module.pl, "thread_pool_size", lambda threads=threads: threads)
+            m.setattr(scanner_module, "SPLIT_TEXT_ROWS", split)
             calls.clear()
             batches.clear()
             results.append(scan_paths([path], as_of=date(2025, 11, 1), batch_rows=257))
             if threads == 1:
                 assert len(calls) == len(batches) and sum(batches) == 1500
-    one, several = results
-    assert one.subjects == several.subjects
-    assert one.raw.persons.sort("key").equals(several.raw.persons.sort("key"))
-    assert [vars(s) for s in one.raw.column_stats] == [vars(s) for s in several.raw.column_stats]
+            counts[threads, split] = len(calls)
+    assert counts[2, 50] > counts[2, 10**9] and counts[3, 50] > counts[2, 50]  # slices searched
+    one = results[0]
+    for several in results[1:]:
+        assert one.subjects == several.subjects
+        assert one.raw.persons.sort("key").equals(several.raw.persons.sort("key"))
+        assert [vars(s) for s in one.raw.column_stats] == [vars(s) for s in several.raw.column_stats]
 
 
 _WIDE = st.sampled_from([

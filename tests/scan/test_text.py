@@ -105,7 +105,10 @@ def _reference_text_column(scanner, batch, file, plan, found) -> None:
         .then(pl.col("detector").str.slice(len(KEYWORD_DETECTOR) + 1))
         .otherwise(pl.col("detector").replace_strict(
             {d: BY_ID[d].category for d in BY_ID}, default=None)))
-    for (detector,), group in found.group_by("detector", maintain_order=True):
+    # Detectors in order of their first finding by row, samples the first by row (a stable
+    # sort: findings in one row keep their order).
+    by_row = found.sort("row", maintain_order=True)
+    for (detector,), group in by_row.group_by("detector", maintain_order=True):
         stats = scanner.stats.get(file, plan, str(detector), free_text=True)
         stats.matches += group["row"].n_unique()
         scanner.stats.add_samples(stats, group["value"])

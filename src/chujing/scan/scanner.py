@@ -30,6 +30,8 @@ from chujing.scan.readers import BATCH_ROWS, SourceFile, discover, read_batches
 from chujing.scan.text import Findings, category_of, detector_names, find_in_text
 
 SAMPLES_PER_COLUMN = 3
+# On several threads, a text column of a batch this tall is searched in row slices.
+SPLIT_TEXT_ROWS = 50_000
 _RID_DERIVED = BIT["id_number"] | BIT["birth_date"] | BIT["sex"] | BIT["region_of_issue"]
 
 
@@ -130,6 +132,23 @@ class RawScan:
     organisations: int
     warnings: list[str]
     person_key: list[str] | None
+
+
+def _first_by_row(where: np.ndarray, at: np.ndarray) -> tuple[int, int]:
+    """A detector's first finding by row: (row, index among the findings). Two detectors first
+    found in the same row keep the order their findings in it have."""
+    row = int(at.min())
+    return row, int(where[np.argmax(at == row)])
+
+
+def _joined(parts: list) -> Findings | None:
+    """The findings of consecutive row slices as one (rows stay in their slice's order)."""
+    searched = [f for f in parts if f is not None]  # None: a slice without text
+    parts = [f for f in searched if f.rows.size]
+    if len(parts) <= 1:
+        return parts[0] if parts else (searched[0] if searched else None)
+    return Findings(np.concatenate([f.rows for f in parts]),
+                    np.concatenate([f.codes for f in parts]), pl.concat([f.values for f in parts]))
 
 
 def _detector_bit(detector_id: str) -> int:
@@ -261,23 +280,27 @@ class Scanner:
         # numpy per detector (a small integer per finding), not a Polars pass per question
         rows, codes, values, names = found.rows, found.codes, found.values, detector_names()
         counts = np.bincount(codes, minlength=len(names))
-        present_codes = np.flatnonzero(counts)
-        first = {int(c): int(np.argmax(codes == c)) for c in present_codes}
+        per_code = {}
+        for c in np.flatnonzero(counts):
+            where = np.flatnonzero(codes == c)
+            per_code[int(c)] = (where, rows[where])
         seen = np.zeros(batch.height, dtype=np.bool_)
         by_detector: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for code in sorted(first, key=first.__getitem__):  # in order of first finding
+        # Detectors in order of their first finding by row, samples the first by row: the same
+        # whether the column's rows were searched in one call or in slices (_text_slices).
+        for code in sorted(per_code, key=lambda c: _first_by_row(*per_code[c])):
             detector = names[code]
-            where = np.flatnonzero(codes == code)
-            at = rows[where]
+            where, at = per_code[code]
             by_detector[detector] = (where, at)
             stats = self.stats.get(file, plan, detector, free_text=True)
             seen[:] = False
             seen[at] = True
             stats.matches += int(np.count_nonzero(seen))
+            if len(stats.samples) < SAMPLES_PER_COLUMN:
+                first = where[np.argsort(at, kind="stable")]
+                self.stats.add_samples(stats, values.gather(first[:50]), prefixes=False)
             if detector == MOBILE.id:  # every value: its unknown prefixes are counted
-                self.stats.add_samples(stats, values.gather(where))
-            elif len(stats.samples) < SAMPLES_PER_COLUMN:
-                self.stats.add_samples(stats, values.gather(where[:50]))
+                stats.unknown_prefix += int(unknown_prefix(values.gather(where)).sum())
             bit = BIT.get(category_of(detector), 0)
             if bit:
                 batch.flags[at] |= np.uint32(bit)
@@ -301,6 +324,26 @@ class Scanner:
                     where, at = by_detector[det_id]
                     batch.scatter_key(KEY_RANKS[key_type], pl.Series(at),
                                       values.gather(where), key_type + ":")
+
+    @staticmethod
+    def _text_slices(frame: pl.DataFrame, plan: ColumnPlan, parts: int) -> list:
+        """A text column's free-text search as `parts` tasks over consecutive row ranges (one
+        column of free text is otherwise the longest task of a batch on several threads)."""
+        raw = frame[plan.column]
+        present = non_empty(raw)
+        step = -(-frame.height // parts)
+
+        def search(start: int):
+            def run():
+                here = present.slice(start, step)
+                if not here.any():
+                    return None
+                rows = pl.int_range(start, start + len(here), eager=True,
+                                    dtype=pl.UInt32).filter(here)
+                return find_in_text(rows, fold_width(raw.slice(start, step).filter(here)))
+            return run
+
+        return [raw, present, [search(a) for a in range(0, frame.height, step)]]
 
     def _attribute_column(self, batch: _Batch, plan: ColumnPlan, raw: pl.Series,
                           present: pl.Series) -> None:
@@ -337,10 +380,24 @@ class Scanner:
         addresses: pl.Series | None = None
         # Columns are independent until their results merge into the rows' flags and keys:
         # detect them on as many threads as Polars may use (Polars releases the GIL).
-        workers = min(pl.thread_pool_size(), len(plans))
+        threads = pl.thread_pool_size()
+        split = threads > 1 and frame.height >= SPLIT_TEXT_ROWS
+        texts = sum(p.role == "text" for p in plans) if split else 0
+        workers = min(threads, len(plans) + texts * (threads - 1))
         if workers > 1:
+            # Tasks: a column each, but a tall text column's rows in `threads` slices (one
+            # column of free text is otherwise the longest task), their findings joined again.
+            slices = {k: self._text_slices(frame, p, threads) for k, p in enumerate(plans)
+                      if texts and p.role == "text"}
+            tasks = [run for k in slices for run in slices[k][2]]
+            tasks += [lambda p=p: self._detect(frame, p) for k, p in enumerate(plans)
+                      if k not in slices]
             with ThreadPoolExecutor(workers) as pool:
-                detected = list(pool.map(lambda p: self._detect(frame, p), plans))
+                done = iter(list(pool.map(lambda task: task(), tasks)))
+            for k in slices:
+                slices[k][2] = _joined([next(done) for _ in slices[k][2]])
+            detected = [tuple(slices[k]) if k in slices else next(done)
+                        for k in range(len(plans))]
         else:  # one thread: text columns join the batch's one free-text call
             detected = [self._detect(frame, p, text=False) for p in plans]
         free = self._free_text(frame.height, plans, detected)
