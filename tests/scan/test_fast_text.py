@@ -275,12 +275,12 @@ def test_one_free_text_call_per_batch_finds_what_per_column_calls_find(tmp_path,
     monkeypatch.setattr(scanner_module, "find_in_text", counted)
     monkeypatch.setattr(scanner_module.Scanner, "scan_batch", counted_batch)
     results, counts = [], {}
-    # (threads, SPLIT_TEXT_ROWS): several threads with the text column whole, and in 2 or 3
+    # (threads, TEXT_SLICE_ROWS): several threads with the text column whole, and in 2 or 3
     # row slices searched apart and joined again.
     for threads, split in ((1, 50), (2, 10**9), (2, 50), (3, 50)):
         with monkeypatch.context() as m:
             m.setattr(scanner_module.pl, "thread_pool_size", lambda threads=threads: threads)
-            m.setattr(scanner_module, "SPLIT_TEXT_ROWS", split)
+            m.setattr(scanner_module, "TEXT_SLICE_ROWS", split)
             calls.clear()
             batches.clear()
             results.append(scan_paths([path], as_of=date(2025, 11, 1), batch_rows=257))

@@ -30,8 +30,9 @@ from chujing.scan.readers import BATCH_ROWS, SourceFile, discover, read_batches
 from chujing.scan.text import Findings, category_of, detector_names, find_in_text
 
 SAMPLES_PER_COLUMN = 3
-# On several threads, a text column of a batch this tall is searched in row slices.
-SPLIT_TEXT_ROWS = 50_000
+# On several threads a text column is searched in row slices of at least this many rows
+# (each search has a fixed cost of ~15 ms), one per thread at most.
+TEXT_SLICE_ROWS = 25_000
 _RID_DERIVED = BIT["id_number"] | BIT["birth_date"] | BIT["sex"] | BIT["region_of_issue"]
 
 
@@ -381,13 +382,13 @@ class Scanner:
         # Columns are independent until their results merge into the rows' flags and keys:
         # detect them on as many threads as Polars may use (Polars releases the GIL).
         threads = pl.thread_pool_size()
-        split = threads > 1 and frame.height >= SPLIT_TEXT_ROWS
-        texts = sum(p.role == "text" for p in plans) if split else 0
-        workers = min(threads, len(plans) + texts * (threads - 1))
+        parts = min(threads, frame.height // TEXT_SLICE_ROWS) if threads > 1 else 1
+        texts = sum(p.role == "text" for p in plans) if parts > 1 else 0
+        workers = min(threads, len(plans) + texts * (parts - 1))
         if workers > 1:
-            # Tasks: a column each, but a tall text column's rows in `threads` slices (one
-            # column of free text is otherwise the longest task), their findings joined again.
-            slices = {k: self._text_slices(frame, p, threads) for k, p in enumerate(plans)
+            # Tasks: a column each, but a tall text column's rows in `parts` slices (one column
+            # of free text is otherwise the longest task), their findings joined again.
+            slices = {k: self._text_slices(frame, p, parts) for k, p in enumerate(plans)
                       if texts and p.role == "text"}
             tasks = [run for k in slices for run in slices[k][2]]
             tasks += [lambda p=p: self._detect(frame, p) for k, p in enumerate(plans)
