@@ -327,7 +327,7 @@ class Scanner:
                                       values.gather(where), key_type + ":")
 
     @staticmethod
-    def _text_slices(frame: pl.DataFrame, plan: ColumnPlan, parts: int) -> list:
+    def _text_slices(frame: pl.DataFrame, plan: ColumnPlan, parts: int) -> tuple:
         """A text column's free-text search as `parts` tasks over consecutive row ranges (one
         column of free text is otherwise the longest task of a batch on several threads)."""
         raw = frame[plan.column]
@@ -344,7 +344,7 @@ class Scanner:
                 return find_in_text(rows, fold_width(raw.slice(start, step).filter(here)))
             return run
 
-        return [raw, present, [search(a) for a in range(0, frame.height, step)]]
+        return raw, present, [search(a) for a in range(0, frame.height, step)]
 
     def _attribute_column(self, batch: _Batch, plan: ColumnPlan, raw: pl.Series,
                           present: pl.Series) -> None:
@@ -390,15 +390,14 @@ class Scanner:
             # of free text is otherwise the longest task), their findings joined again.
             slices = {k: self._text_slices(frame, p, parts) for k, p in enumerate(plans)
                       if texts and p.role == "text"}
-            tasks = [run for k in slices for run in slices[k][2]]
+            tasks = [run for _, _, runs in slices.values() for run in runs]  # the long ones first
             tasks += [lambda p=p: self._detect(frame, p) for k, p in enumerate(plans)
                       if k not in slices]
             with ThreadPoolExecutor(workers) as pool:
                 done = iter(list(pool.map(lambda task: task(), tasks)))
-            for k in slices:
-                slices[k][2] = _joined([next(done) for _ in slices[k][2]])
-            detected = [tuple(slices[k]) if k in slices else next(done)
-                        for k in range(len(plans))]
+            joined = {k: (raw, present, _joined([next(done) for _ in runs]))
+                      for k, (raw, present, runs) in slices.items()}
+            detected = [joined[k] if k in joined else next(done) for k in range(len(plans))]
         else:  # one thread: text columns join the batch's one free-text call
             detected = [self._detect(frame, p, text=False) for p in plans]
         free = self._free_text(frame.height, plans, detected)
