@@ -13,7 +13,6 @@ loads it. Without numba every column takes the Polars path.
 from __future__ import annotations
 
 import importlib
-import threading
 from collections.abc import Callable
 from datetime import date
 from functools import cache
@@ -195,57 +194,34 @@ _RUNNERS: dict[str, Callable] = {
 }
 
 
-_JOINED: dict[tuple, tuple] = {}  # data buffers -> (them, joined bytes)
-_JOINED_MAX_BYTES = 64 << 20
-_JOINED_LOCK = threading.Lock()  # columns are checked on several threads
+class _Span:
+    """Numpy's view of the address range [base, base + size), keeping `buffers` alive."""
+
+    def __init__(self, base: int, size: int, buffers: list) -> None:
+        self.buffers = buffers
+        self.__array_interface__ = {"data": (base, True), "shape": (size,), "typestr": "|u1",
+                                    "version": 3}
 
 
-def _data(bufs: list, v32: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The bytes the views use as one array, and where each data buffer's byte 0 would be in
-    it (negative when only a later part of the buffer is used).
+def _data(bufs: list) -> tuple[np.ndarray, np.ndarray]:
+    """The bytes the views use as one read-only array, and where each data buffer's byte 0 is
+    in it.
 
-    A batch cut from a larger decoded chunk holds all the chunk's buffers but uses parts of a
-    few: only the used byte range of each is joined (that of the cells longer than 12 bytes).
-    The last joins are kept; an entry keeps its buffers alive, so their addresses stay theirs."""
+    A batch cut from a larger decoded chunk holds all the chunk's buffers (29 for a 1M-row
+    Parquet row group): the array spans their address range, so no byte is copied. The
+    kernels read only where a valid cell's view points, inside its buffer; the array keeps the
+    buffers alive."""
     starts = np.zeros(max(1, len(bufs)), dtype=np.int64)
-    if len(bufs) == 1 and bufs[0] is not None:
-        return np.frombuffer(bufs[0], dtype=np.uint8), starts
-    sizes = np.array([b.size if b is not None else 0 for b in bufs], dtype=np.int64)
-    low = np.full(sizes.size, np.iinfo(np.int64).max, dtype=np.int64)
-    high = np.full(sizes.size, -1, dtype=np.int64)
-    k = _kernels()
-    if k is not None:
-        k.used_buffers(v32, sizes, low, high)
-    else:
-        views = v32.reshape(-1, 4).astype(np.int64)
-        views = views[views[:, 0] > 12]
-        index, start = views[:, 2], views[:, 3]
-        ok = (index >= 0) & (index < sizes.size)  # a null's view is undefined
-        ok[ok] &= (start[ok] >= 0) & (start[ok] + views[ok, 0] <= sizes[index[ok]])
-        np.minimum.at(low, index[ok], start[ok])
-        np.maximum.at(high, index[ok], start[ok] + views[ok, 0])
-    which = np.flatnonzero(high > low)
-    if not which.size:
+    held = [(k, b) for k, b in enumerate(bufs) if b is not None and b.size]
+    if not held:
         return np.zeros(1, dtype=np.uint8), starts
-    key = tuple((bufs[b].address, int(low[b]), int(high[b])) for b in which)
-    with _JOINED_LOCK:
-        joined = _JOINED.get(key)
-    if joined is None:
-        parts = [bufs[b] for b in which]
-        joined = (parts, np.concatenate([np.frombuffer(bufs[b], dtype=np.uint8)[low[b]:high[b]]
-                                         for b in which]))
-        with _JOINED_LOCK:
-            held = sum(entry[1].size for entry in _JOINED.values())
-            while _JOINED and held + joined[1].size > _JOINED_MAX_BYTES:
-                held -= _JOINED.pop(next(iter(_JOINED)))[1].size
-            _JOINED[key] = joined
-    widths = high[which] - low[which]
-    starts[which] = np.concatenate(([0], np.cumsum(widths[:-1]))) - low[which]
-    return joined[1], starts
-
-
-_BY_VIEWS: dict[tuple, tuple] = {}  # (views address, cells, buffers) -> (views, data, starts)
-_BY_VIEWS_MAX = 32
+    if len(held) == 1:
+        return np.frombuffer(held[0][1], dtype=np.uint8), starts
+    base = min(b.address for _, b in held)
+    for k, b in held:
+        starts[k] = b.address - base
+    size = max(b.address + b.size for _, b in held) - base
+    return np.asarray(_Span(base, size, [b for _, b in held])), starts
 
 
 def _buffers(array) -> Buffers:
@@ -262,19 +238,8 @@ def _buffers(array) -> Buffers:
         first = offset // 8  # only the bytes of this slice (a batch of a larger chunk)
         packed = np.frombuffer(bufs[0], dtype=np.uint8)[first:(offset + n + 7) // 8]
         valid = np.unpackbits(packed, bitorder="little")[offset - 8 * first:offset - 8 * first + n]
-    # A column's kernels (non-empty mask, check, width folding, key hash) see the same views:
-    # their data is found once. The entry keeps the views alive, so the address stays theirs.
-    ends = (bufs[2].address, bufs[-1].address) if len(bufs) > 2 and bufs[2] and bufs[-1] else ()
-    key = (bufs[1].address + 16 * offset, n, len(bufs), *ends)
-    with _JOINED_LOCK:
-        hit = _BY_VIEWS.get(key)
-    if hit is None:
-        hit = (bufs[1], *_data(bufs[2:], views.view(np.int32)))
-        with _JOINED_LOCK:
-            while len(_BY_VIEWS) >= _BY_VIEWS_MAX:
-                del _BY_VIEWS[next(iter(_BY_VIEWS))]
-            _BY_VIEWS[key] = hit
-    return views.view(np.int32), views, hit[1], hit[2], valid
+    data, starts = _data(bufs[2:])
+    return views.view(np.int32), views, data, starts, valid
 
 
 def string_views(values: pl.Series) -> Buffers:

@@ -813,18 +813,3 @@ def slice_at_least(v32, vu8, data, starts, valid, first, threshold, out):
             return False
         out[i] = r
     return True
-
-
-@njit(**_JIT)
-def used_buffers(v32, sizes, low, high):
-    """The byte range [low, high) of each data buffer that the cells longer than 12 bytes
-    point into (low > high: unused). Null cells count too (their views are undefined, so a
-    view outside its buffer is skipped): the ranges do not depend on which cells are null."""
-    for i in range(v32.size // 4):
-        n = _at(v32, 4 * i)
-        if n > 12:
-            b = _at(v32, 4 * i + 2)
-            s = int64(_at(v32, 4 * i + 3))  # s + n must not wrap
-            if 0 <= b < sizes.size and s >= 0 and s + n <= sizes[b]:
-                low[b] = min(low[b], s)
-                high[b] = max(high[b], s + n)
