@@ -325,6 +325,19 @@ def test_folded_cells_are_fold_width_of_the_gathered_cells(texts, rnd):
     assert folded_cells(parts).to_list() == _fold_reference(parts)
 
 
+def test_folded_cells_of_columns_with_their_own_buffers():
+    """Unfolded cells keep views into their own column's buffers, renumbered after the buffers
+    of the columns before them."""
+    from chujing.scan.fast.text import folded_cells
+
+    first = pl.concat([pl.Series("a", ["长长的一句话没有全角字符" * 2, "x"]),
+                       pl.Series("a", ["第二块缓冲区里的长句子", None])], rechunk=False)
+    second = pl.concat([pl.Series("b", ["手机１３８１２３４５６７８长句", "短", "另一个很长很长的句子在这里"]),
+                        pl.Series("b", ["卡号６２２２０２１２３４５６７８９０１２ 长"])], rechunk=False)
+    parts = [(first, np.arange(4)), (second, np.array([0, 1, 2, 3])), (first, np.array([2, 0]))]
+    assert folded_cells(parts).to_list() == _fold_reference(parts)
+
+
 def test_folded_cells_of_a_note_column():
     from chujing.scan.fast.text import folded_cells
 
@@ -338,3 +351,10 @@ def test_folded_cells_of_a_note_column():
     folded = folded_cells([(series, rows)])
     assert folded.to_list() == _fold_reference([(series, rows)])
     check(folded.to_list(), fold=False)
+    # Only the folded cells' bytes are copied: the others' views point into `series`' buffers.
+    changed = [after for before, after in zip(series.gather(pl.Series(rows, dtype=pl.UInt32))
+                                              .to_list(), folded.to_list(), strict=True)
+               if before != after and len(after.encode()) > 12]
+    assert 0 < len(changed) < len(rows)
+    new_buffer = folded.to_arrow(compat_level=pl.CompatLevel.newest()).buffers()[-1]
+    assert new_buffer.size == sum(len(text.encode()) for text in changed)

@@ -70,34 +70,38 @@ def text_buffers(texts: pl.Series) -> Buffers | None:
 
 def folded_cells(parts: list[tuple[pl.Series, np.ndarray]]) -> pl.Series | None:
     """The cells at `rows` of each text Series, in order, width-folded as `normalise.fold_width`
-    folds them, as one Series over one fresh data buffer (`text_fold`); None without numba or
-    for non-text."""
+    folds them, as one Series (`text_fold`): the views of cells with nothing to fold point into
+    the parts' own data buffers, the folded cells' bytes are in one new buffer after them. None
+    without numba or for non-text."""
     import pyarrow as pa
 
-    from chujing.scan.fast import string_views
+    from chujing.scan.fast import _arrow, _buffers
 
     k = kernel_module("text_fold")
     if k is None or any(values.dtype != pl.Utf8 for values, _ in parts):
         return None
     n = sum(rows.size for _, rows in parts)
     views = np.empty(16 * n, dtype=np.uint8)
-    buffers, present, room = [], [], 16
+    inputs, present, data_buffers, room = [], [], [], 16
     for values, rows in parts:
-        v32, vu8, data, starts, valid = string_views(values)
+        array = _arrow(values)
+        v32, vu8, data, starts, valid = _buffers(array)
         rows = rows.astype(np.int64, copy=False)
         present.append(valid[rows] != 0 if valid.size else np.ones(rows.size, dtype=np.bool_))
         room += int(v32[0::4][rows][present[-1]].sum())  # folding only shortens
-        buffers.append((v32, vu8, data, starts, valid, rows))
-    out = np.empty(room, dtype=np.uint8)
+        inputs.append((v32, vu8, data, starts, valid, rows, len(data_buffers)))
+        data_buffers += [b if b is not None else pa.py_buffer(b"") for b in array.buffers()[2:]]
+    out = np.empty(room, dtype=np.uint8)  # pages are touched only where folded bytes go
     at = j = 0
-    for v32, vu8, data, starts, valid, rows in buffers:
-        at = k.gather_folded(v32, vu8, data, starts, valid, rows,
-                             views[16 * j:16 * (j + rows.size)], out, at)
+    for v32, vu8, data, starts, valid, rows, shift in inputs:
+        at = k.gather_folded(v32, vu8, data, starts, valid, rows, shift,
+                             views[16 * j:16 * (j + rows.size)], out, at, len(data_buffers))
         j += rows.size
     mask = np.concatenate(present) if present else np.zeros(0, dtype=np.bool_)
     validity = None if mask.all() else pa.py_buffer(np.packbits(mask, bitorder="little"))
+    folded = pa.py_buffer(out[:at].copy() if at else b"")
     array = pa.Array.from_buffers(pa.string_view(), n,
-                                  [validity, pa.py_buffer(views), pa.py_buffer(out[:max(at, 1)])])
+                                  [validity, pa.py_buffer(views), *data_buffers, folded])
     return pl.Series(parts[0][0].name if parts else "", array)
 
 

@@ -1,9 +1,10 @@
 """Numba kernel: the free-text cells of a batch gathered and width-folded in one pass.
 
 `normalise.fold_width` (full-width ASCII variants U+FF01-FF5E and the ideographic space to
-ASCII) over chosen cells, written straight into a new Arrow string-view array with one data
-buffer: no Polars filter, find, gather, replace and scatter passes, and the text kernels then
-read that one buffer without joining anything.
+ASCII) over chosen cells, written straight into a new Arrow string-view array: no Polars
+filter, find, gather, replace and scatter passes. Most cells hold nothing to fold: their views
+are copied as they are and still point into the column's own data buffers, so their text is
+read once and never copied; only the folded cells' bytes go to a new buffer.
 """
 
 from __future__ import annotations
@@ -42,29 +43,58 @@ def _fold(buf, s, n, out, at):
     return m
 
 
+@njit(**_JIT, inline="always")
+def _foldable(buf, s, n):
+    """Whether the cell holds a character `_fold` changes (a lead byte EF or E3 is never a
+    continuation byte, so a byte scan finds exactly the characters `_fold` steps on)."""
+    for k in range(s, s + n - 2):
+        b = buf[k]
+        if b == 0xEF:
+            c, d = buf[k + 1], buf[k + 2]
+            if (c == 0xBC and d >= 0x81) or (c == 0xBD and d <= 0x9E):
+                return True
+        elif b == 0xE3 and buf[k + 1] == 0x80 and buf[k + 2] == 0x80:
+            return True
+    return False
+
+
 @njit(**_JIT)
-def gather_folded(v32, vu8, data, starts, valid, rows, out_views, out_data, at):
-    """Cell `rows[j]` folded into view j (16 bytes each in `out_views`) and, when longer than
-    12 bytes, into `out_data` (buffer 0) from byte `at` on; returns the next free byte. A null
+def gather_folded(v32, vu8, data, starts, valid, rows, shift, out_views, out_data, at, own):
+    """Cell `rows[j]` as view j (16 bytes each in `out_views`): a cell with nothing to fold
+    keeps its view, its data buffer renumbered by `shift`; a cell with something to fold is
+    folded into `out_data` from byte `at` on (buffer `own` of the result) when longer than
+    12 bytes after folding, else inline. Returns the next free byte of `out_data`. A null
     cell gives an empty view (its validity is the caller's)."""
     out32 = out_views.view(v32.dtype)
     for j in range(rows.size):
         i = rows[j]
-        m = 0
-        if valid.size == 0 or valid[i] != 0:
-            n = v32[4 * i]
-            if n <= 12:  # two call sites: one buffer type each
-                m = _fold(vu8, 16 * i + 4, n, out_data, at)
-            else:
-                m = _fold(data, starts[v32[4 * i + 2]] + v32[4 * i + 3], n, out_data, at)
+        if valid.size != 0 and valid[i] == 0:
+            for q in range(4):
+                out32[4 * j + q] = 0
+            continue
+        n = v32[4 * i]
+        if n <= 12:  # two call sites: one buffer type each
+            if not _foldable(vu8, 16 * i + 4, n):
+                for q in range(4):
+                    out32[4 * j + q] = v32[4 * i + q]
+                continue
+            m = _fold(vu8, 16 * i + 4, n, out_data, at)
+        else:
+            s = starts[v32[4 * i + 2]] + v32[4 * i + 3]
+            if not _foldable(data, s, n):
+                for q in range(4):
+                    out32[4 * j + q] = v32[4 * i + q]
+                out32[4 * j + 2] += shift
+                continue
+            m = _fold(data, s, n, out_data, at)
         out32[4 * j] = m
         if m <= 12:  # inline: the bytes in the view, zero padded
             for q in range(12):
                 out_views[16 * j + 4 + q] = out_data[at + q] if q < m else 0
-        else:  # prefix, buffer 0, offset
+        else:  # prefix, buffer `own`, offset
             for q in range(4):
                 out_views[16 * j + 4 + q] = out_data[at + q]
-            out32[4 * j + 2] = 0
+            out32[4 * j + 2] = own
             out32[4 * j + 3] = at
             at += m
     return at
