@@ -100,7 +100,7 @@ def test_custom_key_equals_reference(dataset: Path, tmp_path: Path,
     _same(new, old, tmp_path)
 
 
-_text = st.text(alphabet="ab1|:", max_size=4)
+_text = st.text(alphabet="ab1|:长", max_size=6)  # keys of up to 12 bytes inline, longer not
 
 
 @settings(max_examples=60, deadline=None)
