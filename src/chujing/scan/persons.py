@@ -138,8 +138,7 @@ class KeyCandidate:
                           keyed, winner, h1, h2)
 
     def texts(self, rows: np.ndarray) -> pl.Series:
-        """The key text of the given batch rows, without the type prefix (`PersonTable.result`
-        adds it once for all persons of a type)."""
+        """The type-prefixed key text of the given batch rows."""
         if self.rows is not None:
             at = np.full(int(self.rows.max()) + 1, -1, dtype=np.int64)
             at[self.rows] = np.arange(self.rows.size)
@@ -148,7 +147,7 @@ class KeyCandidate:
         text = self.values.gather(index)
         if self.second is not None:
             text = text + "|" + self.second.gather(index)
-        return text
+        return (self.prefix + text) if self.prefix else text
 
 
 class PersonTable:
@@ -161,7 +160,7 @@ class PersonTable:
         self.count = 0
         self._slots = np.zeros(2 * capacity, dtype=np.int32)  # person + 1; 0: empty
         self._rec = _records(capacity)  # per person: h1, h2, flags, points held, points
-        self._texts: list[tuple[str, np.ndarray, pl.Series]] = []  # (prefix, persons, texts)
+        self._texts: list[tuple[np.ndarray, pl.Series]] = []  # (persons, their key texts)
         self.unkeyed_rows_with_pi = 0
 
     def _reserve(self, more: int) -> None:
@@ -217,16 +216,9 @@ class PersonTable:
         flags = self._rec[:n, keys.FLAGS].astype(np.uint32)
         flags[self._rec[:n, keys.NPOINTS] >= TRACK_MIN_POINTS] |= np.uint32(
             BIT["whereabouts_tracks"])
-        if self._texts:  # key texts grouped by key type, not in person order
-            prefixes = list(dict.fromkeys(prefix for prefix, _, _ in self._texts))
-            order, keys = [], []
-            for prefix in prefixes:  # one concatenation per key type, not per batch
-                mine = [(persons, texts) for p, persons, texts in self._texts if p == prefix]
-                order += [persons for persons, _ in mine]
-                texts = pl.concat([texts for _, texts in mine])
-                keys.append((prefix + texts) if prefix else texts.rechunk())
-            flags = flags[np.concatenate(order)]
-            keys = pl.concat(keys, rechunk=True) if len(keys) > 1 else keys[0]
+        if self._texts:  # key texts grouped by candidate, not in person order
+            flags = flags[np.concatenate([persons for persons, _ in self._texts])]
+            keys = pl.concat([texts for _, texts in self._texts], rechunk=True)
         else:
             keys = pl.Series("key", dtype=pl.Utf8)
         return pl.DataFrame({"key": keys.alias("key"), "flags": pl.Series(flags,
@@ -264,13 +256,13 @@ def _not_null(values: pl.Series) -> np.ndarray:
 
 
 def _texts(candidates: list[KeyCandidate], winner: np.ndarray, rows: np.ndarray,
-           first: int) -> list[tuple[str, np.ndarray, pl.Series]]:
-    """(prefix, persons, key texts without the prefix) per candidate for the rows that added
-    persons `first`, `first` + 1 … in order (no scatter back into person order)."""
+           first: int) -> list[tuple[np.ndarray, pl.Series]]:
+    """(persons, key texts) per candidate for the rows that added persons `first`, `first`
+    + 1 … in order (no scatter back into person order)."""
     won = winner[rows]
     out = []
     for i, candidate in enumerate(candidates):
         at = np.flatnonzero(won == i)
         if at.size:
-            out.append((candidate.prefix, first + at, candidate.texts(rows[at]).alias("key")))
+            out.append((first + at, candidate.texts(rows[at]).alias("key")))
     return out
