@@ -230,10 +230,11 @@ class Scanner:
         return present & ~hit
 
     @staticmethod
-    def _find_in_text(height: int, raw: pl.Series, present: pl.Series) -> Findings | None:
+    def _find_in_text(raw: pl.Series, present: pl.Series, start: int = 0) -> Findings | None:
+        """Findings in the present cells of `raw`, whose first row is row `start` of the batch."""
         if not present.any():
             return None
-        rows = pl.int_range(height, eager=True, dtype=pl.UInt32).filter(present)
+        rows = pl.int_range(start, start + len(raw), eager=True, dtype=pl.UInt32).filter(present)
         return find_in_text(rows, fold_width(raw.filter(present)))
 
     @staticmethod
@@ -275,7 +276,7 @@ class Scanner:
             key = (file, plan.column)
             self.stats.text_cells[key] = self.stats.text_cells.get(key, 0) + int(present.sum())
         elif found is None:
-            found = self._find_in_text(batch.height, raw, present)
+            found = self._find_in_text(raw, present)
         if found is None or found.rows.size == 0:
             return
         # numpy per detector (a small integer per finding), not a Polars pass per question
@@ -335,14 +336,8 @@ class Scanner:
         step = -(-frame.height // parts)
 
         def search(start: int):
-            def run():
-                here = present.slice(start, step)
-                if not here.any():
-                    return None
-                rows = pl.int_range(start, start + len(here), eager=True,
-                                    dtype=pl.UInt32).filter(here)
-                return find_in_text(rows, fold_width(raw.slice(start, step).filter(here)))
-            return run
+            return lambda: Scanner._find_in_text(raw.slice(start, step), present.slice(start, step),
+                                                 start)
 
         return raw, present, [search(a) for a in range(0, frame.height, step)]
 
@@ -372,7 +367,7 @@ class Scanner:
             return raw, *plan.check(raw)
         present = non_empty(raw)
         if plan.role == "text" and text:
-            return raw, present, self._find_in_text(frame.height, raw, present)
+            return raw, present, self._find_in_text(raw, present)
         return raw, present, None
 
     def scan_batch(self, file: str, frame: pl.DataFrame, plans: list[ColumnPlan]) -> None:
