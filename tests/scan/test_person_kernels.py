@@ -2,7 +2,8 @@
 
 `keys.hash_into` (a candidate's hashes written straight into the batch's rows) must equal
 `hash_views` + copying where the row is present and not yet keyed; `keys.track_points` must
-equal hashing each point (hash_strings' first lane) and adding it in plain Python. Keys and points run past 12 bytes (the Arrow views'
+equal hashing each point (hash_strings' first lane) and adding it in plain Python; the hash
+itself must equal its word-by-word definition. Keys and points run past 12 bytes (the Arrow views'
 out-of-line data) and over several 8-byte words; tiny tables force slot collisions and growth.
 """
 
@@ -55,6 +56,54 @@ def test_hash_into_equals_hash_then_copy(cells, data) -> None:
     candidate.hash_into(np.int16(3), keyed, winner, h1, h2)
     assert np.array_equal(h1, want1) and np.array_equal(h2, want2)
     assert np.array_equal(keyed, want_keyed) and np.array_equal(winner, want_winner)
+
+
+_M64 = (1 << 64) - 1
+
+
+def _rotl(x: int, r: int) -> int:
+    return ((x << r) | (x >> (64 - r))) & _M64
+
+
+def _fmix(h: int) -> int:
+    h ^= h >> 33
+    h = h * int(keys._F1) & _M64
+    h ^= h >> 33
+    h = h * int(keys._F2) & _M64
+    return h ^ (h >> 33)
+
+
+def reference_hash(raw: bytes, seed: int) -> tuple[int, int]:
+    """`keys._hash_cell` in plain Python: 8-byte little-endian words, the last zero-padded."""
+    k1, k2, k3, k4 = (int(k) for k in (keys._K1, keys._K2, keys._K3, keys._K4))
+    h1, h2 = seed ^ k3, seed ^ k4
+    for at in range(0, len(raw), 8):
+        w = int.from_bytes(raw[at:at + 8], "little")
+        h1 = _rotl(h1 ^ (w * k1 & _M64), 31) * k2 & _M64
+        h2 = (_rotl(h2 ^ (w * k2 & _M64), 29) * k1 + h1) & _M64
+    h1 ^= len(raw)
+    h2 ^= len(raw) * k3 & _M64
+    return _fmix(h1), _fmix(h2 ^ h1)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.none() | st.text(alphabet="ab1|:身份证", max_size=40), min_size=1, max_size=30),
+       st.integers(0, _M64))
+def test_hashes_equal_the_word_by_word_definition(cells, seed) -> None:
+    """Every byte counts, whatever the length (the last word of a cell is read in one load,
+    backwards from its end or inside its view): inline cells, out-of-line cells, several words."""
+    values = pl.Series(cells, dtype=pl.Utf8)
+    h1, h2 = hash_strings(values, seed)
+    want = [(0, 0) if c is None else reference_hash(c.encode(), seed) for c in cells]
+    assert list(zip(h1.tolist(), h2.tolist(), strict=True)) == want
+
+
+def test_cells_differing_in_one_byte_hash_apart() -> None:
+    base = "rid:11010519491231002X+abcdefghijklmnopqrstu"
+    cells = [base[:n] for n in range(len(base) + 1)]
+    cells += [c[:-1] + "#" for c in cells if c]
+    h1, h2 = hash_strings(pl.Series(cells, dtype=pl.Utf8), 12345)
+    assert len(set(zip(h1.tolist(), h2.tolist(), strict=True))) == len(set(cells))
 
 
 def point_hashes(values: pl.Series) -> np.ndarray:

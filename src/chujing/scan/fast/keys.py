@@ -117,25 +117,27 @@ def _prefetch(typingctx, buf, at):
 
 
 @njit(**_INLINE)
-def _word(buf, s, left):
-    """The 8 bytes at buf[s] as a little-endian word, zero-padded when fewer are `left`."""
-    if left >= 8:
-        return load_u64(buf, s)
-    w = uint64(0)
-    for j in range(left):
-        w |= uint64(buf[s + j]) << uint64(8 * j)
-    return w
+def _tail(buf, s, n, k):
+    """The last n - k (1 to 7) bytes of cell buf[s:s+n] as a little-endian word, zero-padded,
+    in one load that stays inside the cell's own bytes or its view: a cell of 8 bytes or more
+    is read from its end back (the bytes before k shifted out); a shorter one is inline in its
+    16-byte string view, 12 bytes from s (the bytes after the cell masked off)."""
+    left = n - k
+    if n >= 8:
+        return load_u64(buf, s + n - 8) >> uint64(8 * (8 - left))
+    return load_u64(buf, s) & ((uint64(1) << uint64(8 * left)) - uint64(1))
 
 
 @njit(**_INLINE)
 def _hash_cell(buf, s, n, seed):
     """(h1, h2) of bytes buf[s:s+n] under `seed`: 8-byte little-endian words, the last one
-    zero-padded (whole words in one load each)."""
+    zero-padded (each word one load). buf[s:s+n] must be a string view's cell: inline in its
+    view when shorter than 8 bytes (see _tail)."""
     h1 = seed ^ _K3
     h2 = seed ^ _K4
     k = 0
     while k < n:
-        w = _word(buf, s + k, n - k)
+        w = load_u64(buf, s + k) if n - k >= 8 else _tail(buf, s, n, k)
         h1 = _rotl(h1 ^ (w * _K1), 31) * _K2
         h2 = _rotl(h2 ^ (w * _K2), 29) * _K1 + h1
         k += 8
