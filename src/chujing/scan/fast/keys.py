@@ -117,41 +117,30 @@ def _prefetch(typingctx, buf, at):
 
 
 @njit(**_INLINE)
-def _tail(buf, s, n, k):
-    """The last n - k (1 to 7) bytes of cell buf[s:s+n] as a little-endian word, zero-padded,
-    in one load that stays inside the cell's own bytes or its view: a cell of 8 bytes or more
-    is read from its end back (the bytes before k shifted out); a shorter one is inline in its
-    16-byte string view, 12 bytes from s (the bytes after the cell masked off)."""
-    left = n - k
-    if n >= 8:
-        return load_u64(buf, s + n - 8) >> uint64(8 * (8 - left))
-    return load_u64(buf, s) & ((uint64(1) << uint64(8 * left)) - uint64(1))
-
-
-@njit(**_INLINE)
 def _hash_cell(buf, s, n, seed):
     """(h1, h2) of bytes buf[s:s+n] under `seed`: 8-byte little-endian words, the last one
-    zero-padded (each word one load). buf[s:s+n] must be a string view's cell: inline in its
-    view when shorter than 8 bytes (see _tail)."""
+    zero-padded. Each word is one load that stays inside the cell's own bytes or its view,
+    so buf[s:s+n] must be a string view's cell: the last word of a cell of 8+ bytes is read
+    back from its end (the bytes already hashed shifted off); a shorter cell is inline in its
+    16-byte view, 12 bytes from s (the bytes after it masked off). Written out in one body:
+    an inlined helper taking `buf` cost a reference-count call per cell."""
     h1 = seed ^ _K3
     h2 = seed ^ _K4
     k = 0
     while k < n:
-        w = load_u64(buf, s + k) if n - k >= 8 else _tail(buf, s, n, k)
+        left = n - k
+        if left >= 8:
+            w = load_u64(buf, s + k)
+        elif n >= 8:
+            w = load_u64(buf, s + n - 8) >> uint64(8 * (8 - left))
+        else:
+            w = load_u64(buf, s) & ((uint64(1) << uint64(8 * left)) - uint64(1))
         h1 = _rotl(h1 ^ (w * _K1), 31) * _K2
         h2 = _rotl(h2 ^ (w * _K2), 29) * _K1 + h1
         k += 8
     h1 ^= uint64(n)
     h2 ^= uint64(n) * _K3
     return _fmix(h1), _fmix(h2 ^ h1)
-
-
-@njit(**_INLINE)
-def _view_hash(v32, vu8, data, starts, i, seed):
-    """_hash_cell of string view i: its bytes inline in the view (up to 12) or in a buffer."""
-    n = v32[4 * i]
-    return _hash_cell(vu8, 16 * i + 4, n, seed) if n <= 12 else \
-        _hash_cell(data, starts[v32[4 * i + 2]] + v32[4 * i + 3], n, seed)
 
 
 @njit(**_JIT)
@@ -163,7 +152,11 @@ def hash_views(v32, vu8, data, starts, valid, seed, want, h1, h2):
             h1[i] = 0
             h2[i] = 0
             continue
-        a, b = _view_hash(v32, vu8, data, starts, i, seed)
+        n = at(v32, 4 * i)  # the cell inline in its view, or in a data buffer
+        if n <= 12:
+            a, b = _hash_cell(vu8, 16 * i + 4, n, seed)
+        else:
+            a, b = _hash_cell(data, at(starts, at(v32, 4 * i + 2)) + at(v32, 4 * i + 3), n, seed)
         h1[i] = a
         h2[i] = b
 
@@ -178,7 +171,11 @@ def hash_into(v32, vu8, data, starts, valid, seed, rows, tag, keyed, winner, h1,
         r = i if rows.size == 0 else np.int64(rows[i])
         if keyed[r] or (valid.size != 0 and valid[i] == 0):
             continue
-        a, b = _view_hash(v32, vu8, data, starts, i, seed)
+        n = at(v32, 4 * i)
+        if n <= 12:
+            a, b = _hash_cell(vu8, 16 * i + 4, n, seed)
+        else:
+            a, b = _hash_cell(data, at(starts, at(v32, 4 * i + 2)) + at(v32, 4 * i + 3), n, seed)
         h1[r] = a
         h2[r] = b
         keyed[r] = True
@@ -210,7 +207,11 @@ def track_points(v32, vu8, data, starts, valid, seed, rows, person, rec, cap):
         c = np.int64(rec[p, NPOINTS])
         if c >= cap:
             continue
-        h = _view_hash(v32, vu8, data, starts, i, seed)[0]
+        n = at(v32, 4 * i)
+        if n <= 12:
+            h = _hash_cell(vu8, 16 * i + 4, n, seed)[0]
+        else:
+            h = _hash_cell(data, at(starts, at(v32, 4 * i + 2)) + at(v32, 4 * i + 3), n, seed)[0]
         seen = False
         for k in range(c):
             if rec[p, POINTS + k] == h:
