@@ -236,3 +236,20 @@ def test_point_hashes_are_the_first_lane():
         first_lane = hash_strings(part, _POINT_SEED)[0].tolist()
         assert stored_point_hashes(part) == [None if v is None else h
                                              for v, h in zip(part.to_list(), first_lane, strict=True)]
+
+
+def test_kernels_count_no_references():
+    """Every kernel is compiled without numba's reference counting: with it, each inlined cell
+    check counted references to its arrays (an atomic add and a call a cell), which cost more
+    than some of the checks themselves."""
+    import numba
+
+    from chujing.scan.fast import kernels, keys, text_fold, text_kernels, text_names
+
+    found = 0
+    for module in (kernels, keys, text_fold, text_kernels, text_names):
+        for name, obj in vars(module).items():
+            if isinstance(obj, numba.core.registry.CPUDispatcher):
+                found += 1
+                assert obj.targetoptions.get("_nrt") is False, f"{module.__name__}.{name}"
+    assert found > 40

@@ -16,8 +16,9 @@ from numba import njit, types, uint64
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-_JIT = {"cache": True, "nogil": True}
-_INLINE = {"cache": True, "nogil": True, "inline": "always"}
+# No reference counting, as in kernels.py: these kernels allocate nothing either.
+_JIT = {"cache": True, "nogil": True, "_nrt": False}
+_INLINE = {**_JIT, "inline": "always"}
 
 _K1 = uint64(0x9E3779B97F4A7C15)
 _K2 = uint64(0xC2B2AE3D27D4EB4F)
