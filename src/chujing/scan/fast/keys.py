@@ -123,8 +123,7 @@ def _hash_cell(buf, s, n, seed):
     zero-padded. Each word is one load that stays inside the cell's own bytes or its view,
     so buf[s:s+n] must be a string view's cell: the last word of a cell of 8+ bytes is read
     back from its end (the bytes already hashed shifted off); a shorter cell is inline in its
-    16-byte view, 12 bytes from s (the bytes after it masked off). Written out in one body:
-    an inlined helper taking `buf` cost a reference-count call per cell."""
+    16-byte view, 12 bytes from s (the bytes after it masked off)."""
     h1 = seed ^ _K3
     h2 = seed ^ _K4
     k = 0
@@ -144,6 +143,15 @@ def _hash_cell(buf, s, n, seed):
     return _fmix(h1), _fmix(h2 ^ h1)
 
 
+@njit(**_INLINE)
+def _view_hash(v32, vu8, data, starts, i, seed):
+    """_hash_cell of string view i: its bytes inline in the view (up to 12) or in a buffer."""
+    n = at(v32, 4 * i)
+    if n <= 12:
+        return _hash_cell(vu8, 16 * i + 4, n, seed)
+    return _hash_cell(data, at(starts, at(v32, 4 * i + 2)) + at(v32, 4 * i + 3), n, seed)
+
+
 @njit(**_JIT)
 def hash_views(v32, vu8, data, starts, valid, seed, want, h1, h2):
     """Hash the cells of an Arrow string-view column that `want` marks (none if it is empty);
@@ -153,11 +161,7 @@ def hash_views(v32, vu8, data, starts, valid, seed, want, h1, h2):
             h1[i] = 0
             h2[i] = 0
             continue
-        n = at(v32, 4 * i)  # the cell inline in its view, or in a data buffer
-        if n <= 12:
-            a, b = _hash_cell(vu8, 16 * i + 4, n, seed)
-        else:
-            a, b = _hash_cell(data, at(starts, at(v32, 4 * i + 2)) + at(v32, 4 * i + 3), n, seed)
+        a, b = _view_hash(v32, vu8, data, starts, i, seed)
         h1[i] = a
         h2[i] = b
 
@@ -172,11 +176,7 @@ def hash_into(v32, vu8, data, starts, valid, seed, rows, tag, keyed, winner, h1,
         r = i if rows.size == 0 else np.int64(rows[i])
         if keyed[r] or (valid.size != 0 and valid[i] == 0):
             continue
-        n = at(v32, 4 * i)
-        if n <= 12:
-            a, b = _hash_cell(vu8, 16 * i + 4, n, seed)
-        else:
-            a, b = _hash_cell(data, at(starts, at(v32, 4 * i + 2)) + at(v32, 4 * i + 3), n, seed)
+        a, b = _view_hash(v32, vu8, data, starts, i, seed)
         h1[r] = a
         h2[r] = b
         keyed[r] = True
@@ -208,11 +208,7 @@ def track_points(v32, vu8, data, starts, valid, seed, rows, person, rec, cap):
         c = np.int64(rec[p, NPOINTS])
         if c >= cap:
             continue
-        n = at(v32, 4 * i)
-        if n <= 12:
-            h = _hash_cell(vu8, 16 * i + 4, n, seed)[0]
-        else:
-            h = _hash_cell(data, at(starts, at(v32, 4 * i + 2)) + at(v32, 4 * i + 3), n, seed)[0]
+        h = _view_hash(v32, vu8, data, starts, i, seed)[0]
         seen = False
         for k in range(c):
             if rec[p, POINTS + k] == h:
