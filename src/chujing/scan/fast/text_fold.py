@@ -58,6 +58,15 @@ def _foldable(buf, s, n):
     return False
 
 
+@njit(**_JIT, inline="always")
+def _keep_view(v32, i, shift, out32, j):
+    """View i copied as view j; an out-of-line cell's buffer index moved by `shift`."""
+    for q in range(4):
+        out32[4 * j + q] = v32[4 * i + q]
+    if v32[4 * i] > 12:
+        out32[4 * j + 2] += shift
+
+
 @njit(**_JIT)
 def gather_folded(v32, vu8, data, starts, valid, rows, shift, out_views, out_data, at, own):
     """Cell `rows[j]` as view j (16 bytes each in `out_views`): a cell with nothing to fold
@@ -75,16 +84,13 @@ def gather_folded(v32, vu8, data, starts, valid, rows, shift, out_views, out_dat
         n = v32[4 * i]
         if n <= 12:  # two call sites: one buffer type each
             if not _foldable(vu8, 16 * i + 4, n):
-                for q in range(4):
-                    out32[4 * j + q] = v32[4 * i + q]
+                _keep_view(v32, i, 0, out32, j)
                 continue
             m = _fold(vu8, 16 * i + 4, n, out_data, at)
         else:
             s = starts[v32[4 * i + 2]] + v32[4 * i + 3]
             if not _foldable(data, s, n):
-                for q in range(4):
-                    out32[4 * j + q] = v32[4 * i + q]
-                out32[4 * j + 2] += shift
+                _keep_view(v32, i, shift, out32, j)
                 continue
             m = _fold(data, s, n, out_data, at)
         out32[4 * j] = m
