@@ -325,6 +325,24 @@ def test_folded_cells_are_fold_width_of_the_gathered_cells(texts, rnd):
     assert folded_cells(parts).to_list() == _fold_reference(parts)
 
 
+def test_folded_cells_at_every_offset_of_a_word():
+    """The kernel checks and copies 8 bytes at a time: a character that folds, or one that
+    starts with the same lead byte and does not (。 E3 80 82, U+FF00 EF BC 80, U+FF5F EF BD
+    9F), at every offset of the cell's words, in inline and out-of-line cells."""
+    from chujing.scan.fast.text import folded_cells
+
+    chars = ["，", "：", "１", "ｚ", "～", "\u3000", "。", "\uff00", "\uff5f", "、", "中"]
+    texts = [pad * before + char + pad * after
+             for pad in ("a", "中")
+             for char in chars
+             for before in range(0, 18)
+             for after in range(0, 10)]
+    texts += ["".join(chars[(k + j) % len(chars)] for j in range(k)) for k in range(1, 30)]
+    series = pl.Series("note", texts, dtype=pl.Utf8)
+    rows = np.arange(len(texts))
+    assert folded_cells([(series, rows)]).to_list() == _fold_reference([(series, rows)])
+
+
 def test_folded_cells_of_columns_with_their_own_buffers():
     """Unfolded cells keep views into their own column's buffers, renumbered after the buffers
     of the columns before them."""

@@ -62,6 +62,24 @@ def _load_word(context, builder, signature, args):
 
 
 @intrinsic
+def store_u64(typingctx, buf, at, word):
+    """Writes `word` to buf[at:at+8] in native (little-endian) order, one unaligned store (the
+    caller keeps the 8 bytes inside the array)."""
+    if not (isinstance(buf, types.Array) and buf.dtype == types.uint8):
+        return None
+
+    def codegen(context, builder, signature, args):
+        array = context.make_array(signature.args[0])(context, builder, args[0])
+        offset = context.cast(builder, args[1], signature.args[1], types.intp)
+        pointer = builder.bitcast(builder.gep(array.data, [offset]), ir.IntType(64).as_pointer())
+        builder.store(context.cast(builder, args[2], signature.args[2], types.uint64), pointer,
+                      align=1)
+        return context.get_dummy_value()
+
+    return types.void(buf, at, word), codegen
+
+
+@intrinsic
 def at(typingctx, buf, index):
     """buf[index] of a 1-D array, read without numba's negative-index wraparound (a compare
     and add per read: ~30% of a byte loop); the index must be in range, as with
