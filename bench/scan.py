@@ -93,7 +93,11 @@ def _child(task: str, data: str, sample: int) -> dict:
             from chujing.scan.normalise import non_empty as present_mask
         try:  # the name pass as detect_in_text runs it: the kernel's word flags, the name kernel
             from chujing.scan.fast.text import scan_text, text_buffers
-            from chujing.scan.text import WORD_GROUPS, _names
+            from chujing.scan.text import WORD_GROUPS
+            try:
+                from chujing.scan.text import _kernel_pass as _names
+            except ImportError:  # a tree before the address kernel (session 11)
+                from chujing.scan.text import _names
         except ImportError:  # an older tree: the regex name pass
             _names = None
 

@@ -230,6 +230,75 @@ def test_name_kernel_on_generated_names_and_traps():
     assert (found["detector"] == "cn_person_name").sum() > 500
 
 
+def _address_sentences(rng: random.Random, count: int) -> list[str]:
+    """Address pieces in every order: the pattern's words, labels, Han and non-Han runs at
+    and around the repeat bounds (1-10 Han before a unit, 1-20 before a street word, 0-10
+    before a number), digits, letters and dashes, and characters outside the classes."""
+    from chujing.scan.detectors import address as ad
+
+    words = (list(ad.ADMIN_UNITS + ad.SUB_UNITS + ad.STREET_WORDS + ad.NUMBER_WORDS + ad.LABELS)
+             + ["自治", "街", "大", "单", "小", "胡", "中山", "朝阳", "浦东新", "人民", "A", "b", "-",
+                "7", "12", "3B", " ", "，", "：", ":", "·", "。", "𠀀", "㐀", "\u9fff", "々", "〇",
+                "电话", "北京市朝阳区建国路88号", "上海市浦东新区中山路413号"])
+
+    def run(kind: str) -> str:
+        size = rng.choice([1, 2, 9, 10, 11, 19, 20, 21])
+        return "".join(rng.choice("中山东西南北新华" if kind == "han" else "中a1-B")
+                       for _ in range(size))
+
+    texts = []
+    for _ in range(count):
+        parts = [rng.choice(words) if rng.random() < 0.7 else run(rng.choice(["han", "part"]))
+                 for _ in range(rng.randint(1, 12))]
+        texts.append("".join(parts))
+    return texts
+
+
+def test_address_kernel_on_generated_addresses_and_traps():
+    rng = random.Random(23)
+    found = check(_address_sentences(rng, 6000))
+    check(_address_sentences(rng, 2000), fold=False)
+    assert (found["detector"] == "cn_address").sum() > 500
+
+
+def test_address_kernel_at_the_repeat_bounds():
+    """1-10 Han before an admin or sub-unit, 1-20 before a street word, 0-10 before the
+    number's digits: at, under and over each bound, the kernel finds what the regex finds."""
+    from chujing.scan.detectors import address as ad
+
+    texts = []
+    for size in range(0, 24):
+        han, part = "中" * size, ("中a1-" * 6)[:size]
+        texts += [f"{han}市人民路8号", f"北京市{han}区人民路8号", f"北京市{part}路8号",
+                  f"北京市朝阳路{han}8号", f"北京市朝阳路{part}8号", f"北京市朝阳路{han}A8号"]
+    values = check(texts)["value"].to_list()
+    most = ad.NUMBER_PREFIX_MAX
+    assert f"北京市朝阳路{'中' * most}8号" in values  # at the bound: one address
+    assert not any(v.endswith(f"{'中' * (most + 1)}8号") for v in values)  # over it: none
+    assert len(values) > 60
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(
+    ["省", "市", "区", "县", "自治区", "街道", "路", "街", "大道", "胡同", "小区", "里", "号", "单元",
+     "楼", "地址", "住在", "中", "山", "a", "1", "-", "，", " ", "𠀀"]), max_size=16).map("".join),
+    min_size=1, max_size=20))
+def test_address_kernel_agrees_on_random_strings(texts):
+    check(texts)
+
+
+def test_address_kernel_defers_labels_and_characters_beyond_the_table():
+    from chujing.scan.fast.text import find_addresses, text_buffers
+
+    texts = pl.Series(["住在北京市朝阳区建国路88号", "北京市朝阳区建国路88号𠀀", "北京市朝阳区建国路88号",
+                       "电话北京市朝阳区建国路88号"], dtype=pl.Utf8)
+    deferred, cells, values = find_addresses(texts, np.full(4, 4, dtype=np.uint8), 2,
+                                             text_buffers(texts))
+    assert deferred.tolist() == [0, 1]
+    assert cells.tolist() == [2, 3]
+    assert values.to_list() == ["北京市朝阳区建国路88号", "电话北京市朝阳区建国路88号"]
+
+
 def test_name_kernel_on_the_accuracy_corpus():
     from tests.scan.corpus import CorpusMaker
 

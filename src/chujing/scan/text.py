@@ -200,21 +200,25 @@ def _identifiers(rows: pl.Series, texts: pl.Series, kernel) -> list[Part]:
     return found
 
 
-def _names(rows: pl.Series, texts: pl.Series, flags, bit: int, buffers) -> list[Part]:
-    """The name pass by the name kernel, with the regex pass on the cells it defers."""
-    from chujing.scan.fast.text import find_names
+def _kernel_pass(rows: pl.Series, texts: pl.Series, flags, bit: int, buffers) -> list[Part]:
+    """A word-flagged pass (names, addresses) by its kernel, with the regex pass on the cells
+    the kernel defers."""
+    from chujing.scan.fast.text import find_addresses, find_names
 
-    deferred, cells, values = find_names(texts, flags, bit, buffers)
+    text_pass = PASSES[bit]
+    finder = find_names if text_pass.detectors == (NAME,) else find_addresses
+    deferred, cells, values = finder(texts, flags, bit, buffers)
     parts = []
     if deferred.size:  # by position in `texts`, mapped to rows below
         where = pl.Series(deferred, dtype=pl.UInt32)
-        candidates = _candidates(where, texts.gather(where), PASSES[bit])
+        candidates = _candidates(where, texts.gather(where), text_pass)
         if candidates.height:
-            parts = [(p.to_numpy(), v)
-                     for p, _, v in _validate(candidates, PASSES[bit].detectors, dedupe=True)]
+            parts = [(p.to_numpy(), v) for p, _, v in
+                     _validate(candidates, text_pass.detectors, dedupe=text_pass.dedupe)]
     if cells.size:
         parts.append((cells, values))
-    return [_in_cell_order(rows, parts, _codes()[1][NAME.id])] if parts else []
+    code = _codes()[1][text_pass.detectors[0].id]
+    return [_in_cell_order(rows, parts, code)] if parts else []
 
 
 @dataclass(frozen=True)
@@ -261,13 +265,10 @@ def find_in_text(rows: pl.Series, texts: pl.Series, *, fast: bool = True) -> Fin
             if where.any() else []
     found.extend(_identifiers(rows, texts, kernel))
     for bit, text_pass in enumerate(PASSES[1:], start=1):
-        if flags is not None and text_pass.detectors == (NAME,):
-            found.extend(_names(rows, texts, flags, bit, buffers))
+        if flags is not None:  # the kernel's word flags: names' and addresses' own kernels
+            found.extend(_kernel_pass(rows, texts, flags, bit, buffers))
             continue
-        keep = None
-        if flags is not None and text_pass.prefilter_words and not text_pass.prefilter_regex:
-            keep = pl.Series((flags >> bit) & 1, dtype=pl.Boolean)
-        candidates = _candidates(rows, texts, text_pass, keep)
+        candidates = _candidates(rows, texts, text_pass)
         if candidates.height:
             found.extend(_validate(candidates, text_pass.detectors,
                                    dedupe=fast and text_pass.dedupe))

@@ -11,11 +11,22 @@ import polars as pl
 
 from chujing.scan.detectors.base import Detector, staged
 
-_ADMIN = r"\p{Han}{1,10}?(?:省|自治区|市|区|县|旗|镇|乡)"
-_STREET = r"[\p{Han}A-Za-z0-9\-]{1,20}?(?:路|街|大道|巷|弄|道|村|胡同|小区|园|苑|里)"
-_NUMBER = r"[\p{Han}A-Za-z0-9\-]{0,10}?[A-Za-z0-9]+(?:号|栋|幢|座|室|单元|楼|组)"
+# The word lists and repeat bounds of the patterns below: the free-text kernel
+# (scan/fast/text_address.py) is built from the same values.
+ADMIN_UNITS = ("省", "自治区", "市", "区", "县", "旗", "镇", "乡")
+SUB_UNITS = ("市", "区", "县", "镇", "乡", "街道")
+STREET_WORDS = ("路", "街", "大道", "巷", "弄", "道", "村", "胡同", "小区", "园", "苑", "里")
+NUMBER_WORDS = ("号", "栋", "幢", "座", "室", "单元", "楼", "组")
+ADMIN_MAX, STREET_MAX, NUMBER_PREFIX_MAX = 10, 20, 10
+LABELS = ("收货地址", "家庭住址", "地址", "住址", "家住", "住在", "位于", "居住在", "户籍地")
+
+_PART = r"[\p{Han}A-Za-z0-9\-]"
+_ADMIN = rf"\p{{Han}}{{1,{ADMIN_MAX}}}?(?:{'|'.join(ADMIN_UNITS)})"
+_SUB = rf"\p{{Han}}{{1,{ADMIN_MAX}}}?(?:{'|'.join(SUB_UNITS)})"
+_STREET = rf"{_PART}{{1,{STREET_MAX}}}?(?:{'|'.join(STREET_WORDS)})"
+_NUMBER = rf"{_PART}{{0,{NUMBER_PREFIX_MAX}}}?[A-Za-z0-9]+(?:{'|'.join(NUMBER_WORDS)})"
 ADDRESS_VALUE = rf"{_ADMIN}.*(?:{_STREET}|\d+号)"
-TEXT_PATTERN = rf"{_ADMIN}(?:\p{{Han}}{{1,10}}?(?:市|区|县|镇|乡|街道))*{_STREET}{_NUMBER}"
+TEXT_PATTERN = rf"{_ADMIN}(?:{_SUB})*{_STREET}{_NUMBER}"
 
 
 def validate(values: pl.Series) -> pl.Series:
@@ -28,7 +39,7 @@ def validate(values: pl.Series) -> pl.Series:
     return out["s"].alias(values.name)
 
 
-_LABEL = r"^(?:收货地址|家庭住址|地址|住址|家住|住在|位于|居住在|户籍地)[:：]?"
+_LABEL = rf"^(?:{'|'.join(LABELS)})[:：]?"
 
 
 def validate_text(values: pl.Series) -> pl.Series:

@@ -227,32 +227,87 @@ def _name_table() -> np.ndarray:
     return np.concatenate(parts)
 
 
-def find_names(texts: pl.Series, flags: np.ndarray, bit: int,
-               buffers: Buffers) -> tuple[np.ndarray, np.ndarray, pl.Series] | None:
-    """Names in the cells with word bit `bit` (`scan_text`'s flags): the positions of the cells
-    deferred to the regex pass, and per name its cell's position and the name. None without
-    numba."""
-    import pyarrow as pa
+@cache
+def _address_table() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The address kernel's tables (`text_address`): character bits per BMP code point
+    (`\\p{Han}` asked of the regex engine itself), the word lists as rows, and the limits."""
+    from chujing.scan.detectors import address as ad
+    from chujing.scan.text import PASSES
 
-    k = _name_kernel()
+    k = kernel_module("text_address")
+    codes = np.array([cp for cp in range(0x10000) if not 0xD800 <= cp < 0xE000])
+    chars = pl.Series([chr(cp) for cp in codes], dtype=pl.Utf8)
+    props = np.zeros(0x10000, dtype=np.uint8)  # 64 KB: eight bits a character
+    props[codes[chars.str.contains(r"^\p{Han}$").to_numpy()]] |= k.HAN | k.PART
+    for ch in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789":
+        props[ord(ch)] |= k.PART | k.ALNUM
+    props[ord("-")] |= k.PART
+    lists = [ad.ADMIN_UNITS, ad.SUB_UNITS, ad.STREET_WORDS, ad.NUMBER_WORDS, ad.LABELS]
+    first_bits = [k.ADMIN_FIRST, k.SUB_FIRST, k.STREET_FIRST, k.NUMBER_FIRST, k.LABEL_FIRST]
+    rows, starts = [], [0]
+    for words, bit in zip(lists, first_bits, strict=True):
+        # In the pattern's lists one word at most starts at a position, so the first that
+        # matches is the alternative the regex takes (labels are only tested as prefixes).
+        assert bit == k.LABEL_FIRST or len({w[0] for w in words}) == len(words), words
+        for word in words:
+            assert 0 < len(word) < k.WIDTH and all(ord(ch) < 0x10000 for ch in word)
+            props[ord(word[0])] |= bit
+            rows.append([len(word), *map(ord, word)] + [0] * (k.WIDTH - 1 - len(word)))
+        starts.append(len(rows))
+    # The greedy digit run before a number word is then the whole run (see `_number`).
+    assert not any(props[ord(w[0])] & k.ALNUM for w in ad.NUMBER_WORDS)
+    limits = np.zeros(4, dtype=np.int64)
+    limits[[k.ADMIN_MAX, k.STREET_MAX, k.NUMBER_PREFIX_MAX, k.MIN_BYTES]] = (
+        ad.ADMIN_MAX, ad.STREET_MAX, ad.NUMBER_PREFIX_MAX, PASSES[2].min_bytes)
+    return (props, np.array(rows, dtype=np.int32), np.array(starts, dtype=np.int64), limits)
+
+
+def find_addresses(texts: pl.Series, flags: np.ndarray, bit: int,
+                   buffers: Buffers) -> tuple[np.ndarray, np.ndarray, pl.Series] | None:
+    """Addresses in the cells with word bit `bit`, as `find_names` finds names: the deferred
+    cells' positions, and per address its cell's position and the address. None without
+    numba."""
+    k = kernel_module("text_address")
     if k is None:
         return None
+    # an address is 14 bytes or more (two Han, a street part and word, a digit, a number word)
+    return _collect(k, k.addresses, _address_table(), texts, flags, bit, buffers, 14)
+
+
+def _collect(k, kernel, table: tuple, texts: pl.Series, flags: np.ndarray, bit: int,
+             buffers: Buffers, min_bytes: int) -> tuple[np.ndarray, np.ndarray, pl.Series]:
+    """Runs a finding kernel (`names`, `addresses`; module k) on the cells with word bit
+    `bit`; returns (deferred cell positions, each finding's cell position, the findings).
+    Findings do not overlap and are `min_bytes` or more, which bounds their number."""
+    import pyarrow as pa
+
     n = len(texts)
     lengths = buffers[0][0::4][:n].astype(np.int64)
     total = int(lengths[(flags & (1 << bit)) != 0].sum())
     work = k.empty_work(int(lengths.max()) if n else 0)
+    capacity = total // min_bytes + 64
     status = np.empty(n, dtype=np.uint8)
-    capacity = total // 6 + 64  # names do not overlap and are 6 bytes or more (two Han)
     out_cell = np.empty(capacity, dtype=np.int64)
     offsets = np.empty(capacity + 1, dtype=np.int32)  # untouched pages cost nothing
     offsets[0] = 0
     values = np.empty(total + 16, dtype=np.uint8)
     count = np.zeros(1, dtype=np.int64)
-    k.names(*buffers, flags, 1 << bit, *work, _name_table(), status, out_cell, offsets,
-            values, count)
+    kernel(*buffers, flags, 1 << bit, *work, *table, status, out_cell, offsets, values, count)
     found = int(count[0])
     strings = pa.Array.from_buffers(
         pa.string(), found,
         [None, pa.py_buffer(offsets[:found + 1].copy()), pa.py_buffer(values[:offsets[found]])])
     return (np.flatnonzero(status == k.DEFER), out_cell[:found],
             pl.Series("value", strings, dtype=pl.Utf8))
+
+
+def find_names(texts: pl.Series, flags: np.ndarray, bit: int,
+               buffers: Buffers) -> tuple[np.ndarray, np.ndarray, pl.Series] | None:
+    """Names in the cells with word bit `bit` (`scan_text`'s flags): the positions of the cells
+    deferred to the regex pass, and per name its cell's position and the name. None without
+    numba."""
+    k = _name_kernel()
+    if k is None:
+        return None
+    # names are 6 bytes or more (two Han)
+    return _collect(k, k.names, (_name_table(),), texts, flags, bit, buffers, 6)
