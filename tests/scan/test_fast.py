@@ -244,10 +244,19 @@ def test_kernels_count_no_references():
     than some of the checks themselves."""
     import numba
 
-    from chujing.scan.fast import kernels, keys, text_address, text_fold, text_kernels, text_names
+    from chujing.scan.fast import (
+        kernels,
+        keys,
+        text_address,
+        text_fold,
+        text_kernels,
+        text_keywords,
+        text_names,
+    )
 
     found = 0
-    for module in (kernels, keys, text_address, text_fold, text_kernels, text_names):
+    for module in (kernels, keys, text_address, text_fold, text_kernels, text_keywords,
+                   text_names):
         for name, obj in vars(module).items():
             if isinstance(obj, numba.core.registry.CPUDispatcher):
                 found += 1

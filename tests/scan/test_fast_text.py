@@ -230,6 +230,49 @@ def test_name_kernel_on_generated_names_and_traps():
     assert (found["detector"] == "cn_person_name").sum() > 500
 
 
+def _keywords_by_kernel(texts: list[str | None], words: list[str]) -> list[list[str] | None]:
+    from chujing.scan.fast.text import find_keywords, text_buffers
+
+    series = pl.Series("note", texts, dtype=pl.Utf8)
+    cells, word = find_keywords(series, np.ones(len(texts), dtype=np.uint8), 0,
+                                text_buffers(series), tuple(words))
+    out: list[list[str] | None] = [None if t is None else [] for t in texts]
+    for cell, w in zip(cells.tolist(), word.tolist(), strict=True):
+        out[cell].append(words[w])
+    return out
+
+
+def _extract_many(texts: list[str | None], words: list[str]) -> list[list[str] | None]:
+    found = pl.Series("note", texts, dtype=pl.Utf8).str.extract_many(words).to_list()
+    return [None if t is None else (f or []) for t, f in zip(texts, found, strict=True)]
+
+
+def test_keyword_kernel_reports_the_earliest_end_then_the_longest():
+    """extract_many's own choices among overlapping keywords, whatever their order."""
+    cases = [(["ABCD", "BC"], "ABCD"), (["住院号", "住院"], "住院号"), (["BC", "ABC", "C"], "ABC"),
+             (["AB", "BCD"], "ABCD"), (["ABCDE", "BC", "CD"], "ABCDE"), (["AB", "ABC"], "ABCABAB"),
+             (["诊断为", "就诊"], "就诊断为确诊"), (["DNA", "dna"], "dnaDNAdNa")]
+    for words, text in cases:
+        for order in (words, words[::-1]):
+            assert _keywords_by_kernel([text, None, ""], order) == _extract_many(
+                [text, None, ""], order), (order, text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.lists(st.sampled_from(
+    ["住院", "住院号", "院号", "确诊", "诊断为", "就诊", "DNA", "D", "病史", "高血压", "血压", "血", "𠀀", "é",
+     "，", "a", "1", "号", "患有糖尿病", "信用卡号", "银行卡号", "卡号",
+     # last byte off by one: 陡 (U+9661) for 院, 厌 (U+538C) for 压
+     "DNB", "住陡", "高血厌"]), max_size=12).map("".join)),
+    min_size=1, max_size=20))
+def test_keyword_kernel_agrees_with_extract_many(texts):
+    from chujing.scan.text import _KEYWORDS
+
+    assert _keywords_by_kernel(texts, _KEYWORDS) == _extract_many(texts, _KEYWORDS)
+    words = ["住院号", "院号", "血", "D", "卡号", "银行卡号"]
+    assert _keywords_by_kernel(texts, words) == _extract_many(texts, words)
+
+
 def _address_sentences(rng: random.Random, count: int) -> list[str]:
     """Address pieces in every order: the pattern's words, labels, Han and non-Han runs at
     and around the repeat bounds (1-10 Han before a unit, 1-20 before a street word, 0-10

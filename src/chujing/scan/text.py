@@ -157,6 +157,24 @@ def _keywords(rows: pl.Series, texts: pl.Series) -> Part:
     return frame["row"], codes.to_numpy(), frame["value"]
 
 
+@cache
+def _keyword_codes() -> tuple[np.ndarray, pl.Series]:
+    """Per keyword (in `_KEYWORDS` order) its detector code, and the keywords as a Series."""
+    code = _codes()[2]
+    return (np.array([code[kw] for kw in _KEYWORDS], dtype=np.uint16),
+            pl.Series("value", _KEYWORDS, dtype=pl.Utf8))
+
+
+def _keywords_by_kernel(rows: pl.Series, texts: pl.Series, flags, buffers) -> Part:
+    """`_keywords` of the cells with the keyword flag, by the keyword kernel."""
+    from chujing.scan.fast.text import find_keywords
+
+    cells, word = find_keywords(texts, flags, 0, buffers, tuple(_KEYWORDS))
+    codes, values = _keyword_codes()
+    return (rows.gather(pl.Series(cells, dtype=pl.UInt32)), codes[word],
+            values.gather(pl.Series(word, dtype=pl.UInt32)))
+
+
 def _in_cell_order(rows: pl.Series, parts: list[tuple[np.ndarray, pl.Series]], code: int) -> Part:
     """Parts of one detector (positions in `texts`, values) as one, in cell order (stable),
     positions mapped to `rows`."""
@@ -258,11 +276,8 @@ def find_in_text(rows: pl.Series, texts: pl.Series, *, fast: bool = True) -> Fin
             kernel, flags = scanned
     if flags is None:
         found = [_keywords(rows, texts)]
-    else:  # Aho-Corasick only over the cells that hold a keyword (building it costs ~5 ms)
-        where = flags & 1
-        found = [_keywords(rows.filter(pl.Series(where, dtype=pl.Boolean)),
-                           texts.filter(pl.Series(where, dtype=pl.Boolean)))] \
-            if where.any() else []
+    else:  # the cells that hold a keyword, by the keyword kernel (extract_many's semantics)
+        found = [_keywords_by_kernel(rows, texts, flags, buffers)]
     found.extend(_identifiers(rows, texts, kernel))
     for bit, text_pass in enumerate(PASSES[1:], start=1):
         if flags is not None:  # the kernel's word flags: names' and addresses' own kernels

@@ -227,6 +227,36 @@ def _name_table() -> np.ndarray:
     return np.concatenate(parts)
 
 
+def find_keywords(texts: pl.Series, flags: np.ndarray, bit: int, buffers: Buffers,
+                  words: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The `words` found in the cells with word bit `bit`, as `str.extract_many(words)` finds
+    them (`text_keywords`): per finding its cell's position and its word's index in `words`,
+    in cell order. None without numba."""
+    k = kernel_module("text_keywords")
+    if k is None:
+        return None
+    first_bits, first_start, first_count, table, lengths, bits = _word_table((words,))
+    n = len(texts)
+    sizes = buffers[0][0::4][:n]
+    # findings do not overlap: at most one per shortest keyword's bytes
+    capacity = int(sizes[(flags & (1 << bit)) != 0].sum()) // int(lengths.min()) + 1
+    out_cell = np.empty(capacity, dtype=np.int64)
+    out_word = np.empty(capacity, dtype=np.int64)
+    count = np.zeros(1, dtype=np.int64)
+    k.keywords(*buffers, flags, 1 << bit, first_bits, first_start, first_count, table, lengths,
+               bits, out_cell, out_word, count)
+    found = int(count[0])
+    return out_cell[:found], _table_order(words)[out_word[:found]]
+
+
+@cache
+def _table_order(words: tuple[str, ...]) -> np.ndarray:
+    """Per row of `_word_table((words,))` the word's index in `words`."""
+    index = {word: i for i, word in enumerate(words)}
+    return np.array([index[w] for w in sorted(index, key=lambda w: (ord(w[0]), w))],
+                    dtype=np.int64)
+
+
 @cache
 def _address_table() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The address kernel's tables (`text_address`): character bits per BMP code point
