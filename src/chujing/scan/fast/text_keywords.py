@@ -19,16 +19,16 @@ _HOT = {**_JIT, "inline": "always"}
 
 @njit(**_HOT)
 def _code_point(buf, k):
-    """The code point starting at buf[k], or -1 at a continuation byte or beyond U+FFFF (no
-    keyword starts there: the word table indexes first characters below U+10000)."""
+    """(code point, width in bytes) of the character at buf[k]; -1 beyond U+FFFF (no keyword
+    starts there: the word table indexes first characters below U+10000)."""
     b = _at(buf, k)
     if b < 0x80:
-        return b
-    if b < 0xC0 or b >= 0xF0:
-        return -1
+        return b, 1
     if b < 0xE0:
-        return ((b & 0x1F) << 6) | (_at(buf, k + 1) & 0x3F)
-    return ((b & 0x0F) << 12) | ((_at(buf, k + 1) & 0x3F) << 6) | (_at(buf, k + 2) & 0x3F)
+        return ((b & 0x1F) << 6) | (_at(buf, k + 1) & 0x3F), 2
+    if b < 0xF0:
+        return ((b & 0x0F) << 12) | ((_at(buf, k + 1) & 0x3F) << 6) | (_at(buf, k + 2) & 0x3F), 3
+    return -1, 4
 
 
 @njit(**_HOT)
@@ -42,7 +42,7 @@ def _cell(buf, s, n, cell, first_bits, first_start, first_count, words, lengths,
         best = -1
         k = resume
         while k < best_end - 1:  # a match starting at k ends after k + 1
-            cp = _code_point(buf, s + k)
+            cp, width = _code_point(buf, s + k)
             if cp >= 0 and (first_bits[cp >> 3] >> (cp & 7)) & 1:
                 for w in range(first_start[cp], first_start[cp] + first_count[cp]):
                     end = k + lengths[w]
@@ -56,7 +56,7 @@ def _cell(buf, s, n, cell, first_bits, first_start, first_count, words, lengths,
                     if same:
                         best_end = end
                         best = w
-            k += 1
+            k += width  # keywords start at a character (Polars' strings are valid UTF-8)
         if best < 0:
             return
         out_cell[count[0]] = cell
