@@ -215,12 +215,14 @@ def _name_sentences(rng: random.Random, count: int) -> list[str]:
              + list(pn.CLAUSE_PUNCT) + list(pn.ROLE_GAP)
              + ["高血压", "马上", "白云和蓝天", "明天说", " ", "\t", "\u3000", "·", "A", "1", "𠀀",
                 "㐀", "\u9fff", "，", "。", "的", "是", "为", ""])
-    texts = []
-    for _ in range(count):
-        parts = [rng.choice(words) if rng.random() < 0.6 else name()
-                 for _ in range(rng.randint(1, 9))]
-        texts.append("".join(parts))
-    return texts
+    return _joined(rng, count, words, name, 0.6, 9)
+
+
+def _joined(rng: random.Random, count: int, words: list[str], other, share: float,
+            most: int) -> list[str]:
+    """`count` texts of 1-`most` pieces, each a word (with probability `share`) or other()."""
+    return ["".join(rng.choice(words) if rng.random() < share else other()
+                    for _ in range(rng.randint(1, most))) for _ in range(count)]
 
 
 def test_name_kernel_on_generated_names_and_traps():
@@ -284,17 +286,12 @@ def _address_sentences(rng: random.Random, count: int) -> list[str]:
                 "7", "12", "3B", " ", "，", "：", ":", "·", "。", "𠀀", "㐀", "\u9fff", "々", "〇",
                 "电话", "北京市朝阳区建国路88号", "上海市浦东新区中山路413号"])
 
-    def run(kind: str) -> str:
+    def run() -> str:
         size = rng.choice([1, 2, 9, 10, 11, 19, 20, 21])
-        return "".join(rng.choice("中山东西南北新华" if kind == "han" else "中a1-B")
-                       for _ in range(size))
+        chars = rng.choice(["中山东西南北新华", "中a1-B"])  # Han only, or the part class
+        return "".join(rng.choice(chars) for _ in range(size))
 
-    texts = []
-    for _ in range(count):
-        parts = [rng.choice(words) if rng.random() < 0.7 else run(rng.choice(["han", "part"]))
-                 for _ in range(rng.randint(1, 12))]
-        texts.append("".join(parts))
-    return texts
+    return _joined(rng, count, words, run, 0.7, 12)
 
 
 def test_address_kernel_on_generated_addresses_and_traps():

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from chujing.scan.fast.text_names import _decode, _emit
+from chujing.scan.fast.text_names import SKIP, _emit, decode_flagged
 
 HANDLED, DEFER = 0, 2
 # Character bits: classes, and the first characters of each word list.
@@ -193,20 +193,12 @@ def _cell(raw, m, cell, c, off, props, words, lists, limits, memo, gen, stack, o
 def addresses(v32, vu8, data, starts, valid, flags, bit, c, off, raw, memo, stack, props,
               words, lists, limits, status, out_cell, offsets, values, count):
     """Per cell with `flags & bit` its status; the addresses found, in cell order (count[0])."""
-    gen = 0
     for i in range(status.size):
-        status[i] = HANDLED
-        if not flags[i] & bit or (valid.size != 0 and valid[i] == 0):
-            continue
-        n = v32[4 * i]
-        if n <= 12:  # two call sites: one buffer type each
-            m = _decode(vu8, 16 * i + 4, n, c, off, raw)
-        else:
-            m = _decode(data, starts[v32[4 * i + 2]] + v32[4 * i + 3], n, c, off, raw)
-        gen += 1
-        status[i] = DEFER if m < 0 else _cell(raw, m, i, c, off, props, words, lists, limits,
-                                              memo, gen, stack, out_cell, offsets, values,
-                                              count)
+        m = decode_flagged(v32, vu8, data, starts, valid, flags, bit, i, c, off, raw)
+        # memo entries stamped i + 1 are cell i's (the memo starts at -1)
+        status[i] = HANDLED if m == SKIP else DEFER if m < 0 else _cell(
+            raw, m, i, c, off, props, words, lists, limits, memo, i + 1, stack, out_cell,
+            offsets, values, count)
 
 
 def empty_work(size: int) -> tuple[np.ndarray, ...]:

@@ -282,21 +282,29 @@ def _cell(raw, m, cell, c, off, tab, out_cell, offsets, values, count):
     return HANDLED
 
 
+SKIP = -2
+
+
+@njit(**_HOT)
+def decode_flagged(v32, vu8, data, starts, valid, flags, bit, i, c, off, raw):
+    """Cell i decoded (`_decode`) when it is present and has `flags & bit`: its number of
+    characters, -1 for a character beyond U+FFFF, SKIP for a cell not to search."""
+    if not flags[i] & bit or (valid.size != 0 and valid[i] == 0):
+        return SKIP
+    n = v32[4 * i]
+    if n <= 12:  # two call sites: one buffer type each
+        return _decode(vu8, 16 * i + 4, n, c, off, raw)
+    return _decode(data, starts[v32[4 * i + 2]] + v32[4 * i + 3], n, c, off, raw)
+
+
 @njit(**_JIT)
 def names(v32, vu8, data, starts, valid, flags, bit, c, off, raw, tab, status, out_cell,
           offsets, values, count):
     """Per cell with `flags & bit` its status; the names found, in cell order (count[0])."""
     for i in range(status.size):
-        status[i] = HANDLED
-        if not flags[i] & bit or (valid.size != 0 and valid[i] == 0):
-            continue
-        n = v32[4 * i]
-        if n <= 12:  # two call sites: one buffer type each
-            m = _decode(vu8, 16 * i + 4, n, c, off, raw)
-        else:
-            m = _decode(data, starts[v32[4 * i + 2]] + v32[4 * i + 3], n, c, off, raw)
-        status[i] = DEFER if m < 0 else _cell(raw, m, i, c, off, tab, out_cell, offsets,
-                                              values, count)
+        m = decode_flagged(v32, vu8, data, starts, valid, flags, bit, i, c, off, raw)
+        status[i] = HANDLED if m == SKIP else DEFER if m < 0 else _cell(
+            raw, m, i, c, off, tab, out_cell, offsets, values, count)
 
 
 def empty_work(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
