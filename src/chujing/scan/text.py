@@ -72,11 +72,9 @@ _KEYWORDS = sorted(KEYWORD_CATEGORY, key=len, reverse=True)
 WORD_GROUPS = (tuple(_KEYWORDS), *(p.prefilter_words for p in PASSES[1:]))
 
 
-def _candidates(rows: pl.Series, texts: pl.Series, text_pass: TextPass,
-                keep: pl.Series | None = None) -> pl.DataFrame:
-    """Candidates of the cells that pass the prefilter (`keep`: its outcome, if known)."""
-    if keep is None:
-        keep = text_pass.cells(texts)
+def _candidates(rows: pl.Series, texts: pl.Series, text_pass: TextPass) -> pl.DataFrame:
+    """Candidates of the cells that pass the prefilter."""
+    keep = text_pass.cells(texts)
     frame = pl.DataFrame({"row": rows.filter(keep),
                           "cand": texts.filter(keep).str.extract_all(text_pass.pattern)})
     return frame.explode("cand").filter(pl.col("cand").str.len_bytes() >= text_pass.min_bytes)

@@ -172,6 +172,15 @@ def _name_kernel():
 
 
 @cache
+def _bmp_class(pattern: str) -> np.ndarray:
+    """The code points of the Basic Multilingual Plane (surrogates aside) that the regex
+    engine matches with the one-character `pattern`, asked of the engine itself."""
+    codes = np.array([cp for cp in range(0x10000) if not 0xD800 <= cp < 0xE000])
+    chars = pl.Series([chr(cp) for cp in codes], dtype=pl.Utf8)
+    return codes[chars.str.contains(f"^{pattern}$").to_numpy()]
+
+
+@cache
 def _name_table() -> np.ndarray:
     """The name kernel's table (layout in `text_names`): character bits per BMP code point
     (`\\p{Han}` and `\\s` asked of the regex engine itself), the compound surnames and the
@@ -179,11 +188,9 @@ def _name_table() -> np.ndarray:
     from chujing.scan.detectors import person_name as pn
 
     k = _name_kernel()
-    codes = np.array([cp for cp in range(0x10000) if not 0xD800 <= cp < 0xE000])
-    chars = pl.Series([chr(cp) for cp in codes], dtype=pl.Utf8)
     props = np.zeros(0x10000, dtype=np.int32)
-    props[codes[chars.str.contains(r"^\p{Han}$").to_numpy()]] |= k.HAN
-    props[codes[chars.str.contains(r"^\s$").to_numpy()]] |= k.SPACE
+    props[_bmp_class(r"\p{Han}")] |= k.HAN
+    props[_bmp_class(r"\s")] |= k.SPACE
     after = pn.STRICT_ORDER + pn.AFTER_ROLE_WORDS
     lists = {k.ROLES: pn.ROLE_ORDER, k.STRICT: pn.STRICT_ORDER, k.AFTER: after,
              k.SAYS: pn.SAYS_WORDS, k.PAIR_END: pn.PAIR_END_WORDS}
@@ -265,10 +272,8 @@ def _address_table() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     from chujing.scan.text import PASSES
 
     k = kernel_module("text_address")
-    codes = np.array([cp for cp in range(0x10000) if not 0xD800 <= cp < 0xE000])
-    chars = pl.Series([chr(cp) for cp in codes], dtype=pl.Utf8)
     props = np.zeros(0x10000, dtype=np.uint8)  # 64 KB: eight bits a character
-    props[codes[chars.str.contains(r"^\p{Han}$").to_numpy()]] |= k.HAN | k.PART
+    props[_bmp_class(r"\p{Han}")] |= k.HAN | k.PART
     for ch in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789":
         props[ord(ch)] |= k.PART | k.ALNUM
     props[ord("-")] |= k.PART
