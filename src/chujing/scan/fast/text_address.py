@@ -57,10 +57,11 @@ def _word_end(c, m, u, words, lists, k):
 
 @njit(**_HOT)
 def _after_run(c, m, props, p, need, most, first_bit, words, lists, k, u0):
-    """The next option of `[class]{need,most}?(?:word|…)` at p, from word start u0 on: the
+    """The next option of `[class]{1,most}?(?:word|…)` at p, from word start u0 on: the
     first u >= u0 with every character p..u-1 in the class (`need`: its bit) and u - p at
     most `most`, where a word of list k (first characters: `first_bit`) starts; returns
-    (u, end of the word) or (-1, -1)."""
+    (u, end of the word) or (-1, -1). Resuming (u0 > p + 1) after an option at u0 - 1, the
+    characters before it are known to be in the class."""
     limit = min(p + most, m - 1)
     for u in range(max(u0, p + 1), limit + 1):
         if not props[c[u - 1]] & need:
