@@ -222,7 +222,7 @@ def _kernel_pass(rows: pl.Series, texts: pl.Series, flags, bit: int, buffers) ->
     from chujing.scan.fast.text import find_addresses, find_names
 
     text_pass = PASSES[bit]
-    finder = find_names if text_pass.detectors == (NAME,) else find_addresses
+    finder = {NAME.id: find_names, ADDRESS.id: find_addresses}[text_pass.detectors[0].id]
     deferred, cells, values = finder(texts, flags, bit, buffers)
     parts = []
     if deferred.size:  # by position in `texts`, mapped to rows below

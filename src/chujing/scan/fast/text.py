@@ -141,6 +141,11 @@ def scan_text(texts: pl.Series, groups: tuple[tuple[str, ...], ...],
     return findings, flags
 
 
+def _by_first_character(words) -> list[str]:
+    """The word table's row order: by first character, then by the word."""
+    return sorted(words, key=lambda word: (ord(word[0]), word))
+
+
 @cache
 def _word_table(groups: tuple[tuple[str, ...], ...]):
     """Words (UTF-8) sorted by first character, each with its group bits (1 << group), and
@@ -151,7 +156,7 @@ def _word_table(groups: tuple[tuple[str, ...], ...]):
             if not word or ord(word[0]) >= 0x10000:
                 return None  # the kernel indexes first characters below U+10000
             bits_of[word] = bits_of.get(word, 0) | (1 << group)
-    ordered = sorted(bits_of, key=lambda word: (ord(word[0]), word))
+    ordered = _by_first_character(bits_of)
     encoded = [word.encode() for word in ordered]
     table = np.zeros((len(ordered), max(map(len, encoded))), dtype=np.uint8)
     first_start = np.zeros(0x10000, dtype=np.int32)
@@ -260,8 +265,7 @@ def find_keywords(texts: pl.Series, flags: np.ndarray, bit: int, buffers: Buffer
 def _table_order(words: tuple[str, ...]) -> np.ndarray:
     """Per row of `_word_table((words,))` the word's index in `words`."""
     index = {word: i for i, word in enumerate(words)}
-    return np.array([index[w] for w in sorted(index, key=lambda w: (ord(w[0]), w))],
-                    dtype=np.int64)
+    return np.array([index[w] for w in _by_first_character(index)], dtype=np.int64)
 
 
 @cache

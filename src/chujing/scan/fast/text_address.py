@@ -149,11 +149,6 @@ def _after_admin(c, m, props, q0, words, lists, limits, memo, gen, stack):
     return _NONE
 
 
-@njit(**_HOT)
-def _labelled(c, m, p, words, lists):
-    return _word_end(c, m, p, words, lists, LABEL) >= 0
-
-
 @njit(**_JIT)
 def _cell(raw, m, cell, c, off, props, words, lists, limits, memo, gen, stack, out_cell,
           offsets, values, count):
@@ -180,7 +175,7 @@ def _cell(raw, m, cell, c, off, props, words, lists, limits, memo, gen, stack, o
         if end < 0:
             break
         if off[end] - off[start] >= limits[MIN_BYTES]:
-            if props[c[start]] & LABEL_FIRST and _labelled(c, m, start, words, lists):
+            if props[c[start]] & LABEL_FIRST and _word_end(c, m, start, words, lists, LABEL) >= 0:
                 count[0] = first
                 return DEFER  # the regex pass strips the label and validates what is left
             if not _emit(cell, raw, off, start, end, out_cell, offsets, values, count):
